@@ -1,0 +1,1 @@
+"""Cramp Help site generator: YAML content -> validated, cross-linked Markdown pages."""

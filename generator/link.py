@@ -1,0 +1,110 @@
+"""Stage 3, link: resolve every reference and work out the links that run the other way."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .model import Cause, Condition, Remedy, SiteSettings, Source, Term, TermKind
+from .validate import ValidContent
+
+
+SHARED_CAUSE_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class CauseUse:
+    condition: Condition
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Site:
+    """All content with its links resolved both ways. Every tuple is sorted by title."""
+
+    settings: SiteSettings
+    conditions: tuple[Condition, ...]
+    causes: tuple[Cause, ...]
+    remedies: tuple[Remedy, ...]
+    terms: tuple[Term, ...]
+    sources: dict[str, Source]
+    files: dict[tuple[str, str], str]
+    # Reverse links.
+    cause_used_by: dict[str, tuple[CauseUse, ...]]  # cause id -> conditions it causes
+    remedy_for_causes: dict[str, tuple[Cause, ...]]  # remedy id -> causes it addresses
+    remedy_for_conditions: dict[str, tuple[Condition, ...]]  # remedy id -> conditions it helps
+    shares_causes: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]  # condition id -> others with shared causes
+    related_from: dict[str, tuple[Condition, ...]]  # condition id -> conditions that list it as related
+    term_by_id: dict[str, Term]
+    cause_by_id: dict[str, Cause]
+    remedy_by_id: dict[str, Remedy]
+    condition_by_id: dict[str, Condition]
+
+    @property
+    def muscles(self) -> tuple[Term, ...]:
+        return tuple(t for t in self.terms if t.kind is TermKind.MUSCLE)
+
+
+def _by_title(items):  # type: ignore[no-untyped-def]
+    return tuple(sorted(items, key=lambda x: (x.title.lower(), x.id)))
+
+
+def link(content: ValidContent) -> Site:
+    e = content.entries
+    conditions: dict[str, Condition] = e["conditions"]  # type: ignore[assignment]
+    causes: dict[str, Cause] = e["causes"]  # type: ignore[assignment]
+    remedies: dict[str, Remedy] = e["remedies"]  # type: ignore[assignment]
+    terms: dict[str, Term] = e["terms"]  # type: ignore[assignment]
+
+    cause_used_by: dict[str, list[CauseUse]] = defaultdict(list)
+    remedy_conditions: dict[str, set[str]] = defaultdict(set)
+    remedy_causes: dict[str, set[str]] = defaultdict(set)
+    related_from: dict[str, set[str]] = defaultdict(set)
+
+    for cause in causes.values():
+        for remedy_id in cause.remedies:
+            remedy_causes[remedy_id].add(cause.id)
+    for condition in conditions.values():
+        for use in condition.causes:
+            cause_used_by[use.cause].append(CauseUse(condition, use.note))
+            for remedy_id in causes[use.cause].remedies:
+                remedy_conditions[remedy_id].add(condition.id)
+        for step in (*condition.during, *condition.prevention, *condition.treatment):
+            if step.remedy:
+                remedy_conditions[step.remedy].add(condition.id)
+        for rel in condition.related:
+            related_from[rel.condition].add(condition.id)
+
+    # Conditions that share causes, most shared first; capped so pages stay small as content grows.
+    by_cause: dict[str, list[str]] = defaultdict(list)
+    for condition in conditions.values():
+        for use in condition.causes:
+            by_cause[use.cause].append(condition.id)
+    shares: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]] = {}
+    for condition in conditions.values():
+        shared: dict[str, list[str]] = defaultdict(list)
+        for use in condition.causes:
+            for other_id in by_cause[use.cause]:
+                if other_id != condition.id:
+                    shared[other_id].append(use.cause)
+        top = sorted(shared.items(), key=lambda p: (-len(p[1]), conditions[p[0]].title.lower()))[:SHARED_CAUSE_LIMIT]
+        shares[condition.id] = tuple((conditions[o], _by_title(causes[c] for c in cs)) for o, cs in top)
+
+    return Site(
+        settings=content.site,
+        conditions=_by_title(conditions.values()),
+        causes=_by_title(causes.values()),
+        remedies=_by_title(remedies.values()),
+        terms=tuple(sorted(terms.values(), key=lambda t: (t.name.lower(), t.id))),
+        sources=dict(sorted(e["sources"].items())),  # type: ignore[arg-type]
+        files=content.files,
+        cause_used_by={c: tuple(sorted(u, key=lambda x: x.condition.title.lower())) for c, u in cause_used_by.items()},
+        remedy_for_causes={r: _by_title(causes[c] for c in ids) for r, ids in remedy_causes.items()},
+        remedy_for_conditions={r: _by_title(conditions[c] for c in ids) for r, ids in remedy_conditions.items()},
+        shares_causes=shares,
+        related_from={c: _by_title(conditions[i] for i in ids) for c, ids in related_from.items()},
+        term_by_id=dict(terms),
+        cause_by_id=dict(causes),
+        remedy_by_id=dict(remedies),
+        condition_by_id=dict(conditions),
+    )

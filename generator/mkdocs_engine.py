@@ -1,0 +1,126 @@
+"""Everything that knows about MkDocs, in one file: the build hooks and the build/serve commands.
+
+mkdocs.yml loads this file as a `hooks:` module. The hooks run the generator
+and hand its pages to MkDocs in memory (File.generated), so nothing is ever
+written into the watched content folder. Moving to another engine means
+replacing this file only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLOW_OVERDUE_ENV = "CRAMP_ALLOW_OVERDUE_REVIEWS"
+log = logging.getLogger("mkdocs.generator")
+
+
+# --- commands (used by the CLI) ---------------------------------------------------
+
+
+def build(site_dir: Path, *, config_file: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> int:
+    """Build the site with `mkdocs build --strict` into a temporary folder; replace site_dir only on success."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+             "--config-file", str(config_file), "--site-dir", str(staging)],
+            cwd=config_file.parent, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        )
+        if result.returncode != 0:
+            return result.returncode
+        _replace_dir(staging, site_dir)
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap new into target with two renames, so target is never half written."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        old.rmdir()
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve(address: str, *, config_file: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> int:
+    """Live preview: rebuild and reload the browser when content, templates or theme change."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address, "--config-file", str(config_file)],
+            cwd=config_file.parent, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        ).returncode
+    except KeyboardInterrupt:
+        return 0
+
+
+# --- hooks (called by MkDocs) -----------------------------------------------------
+
+# MkDocs loads hooks afresh on every rebuild; the last good result lives in the
+# package module, which stays imported while `mkdocs serve` runs.
+_state: dict[str, Any] = {}
+
+
+def _persistent() -> dict[str, Any]:
+    from generator import mkdocs_engine
+
+    return mkdocs_engine._state
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _persistent()["command"] = command
+
+
+def on_config(config: Any) -> Any:
+    from mkdocs.exceptions import PluginError
+
+    from generator import pipeline
+    from generator.diagnostics import Severity, errors, format_report
+
+    state = _persistent()
+    result = pipeline.run(
+        Path(config.docs_dir),
+        today=dt.date.today(),
+        overdue_is_error=os.environ.get(ALLOW_OVERDUE_ENV) != "1",
+        shown_as=os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
+    )
+    for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
+        log.info(str(warning))  # review reminders must not fail a strict build
+    if not result.ok:
+        report = format_report(errors(result.diagnostics))
+        if state.get("command") == "serve" and "last_good" in state:
+            log.error("The content has errors; still showing the last good version.\n%s", report)
+            result = state["last_good"]
+        else:
+            raise PluginError(f"The content has errors; nothing was built.\n{report}")
+    state["last_good"] = result
+    config["nav"] = result.rendered.nav
+    _persistent()["pages"] = result.rendered.pages
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import File
+
+    for path, markdown in _persistent()["pages"].items():
+        files.append(File.generated(config, path, content=markdown))
+    return files
+
+
+def on_serve(server: Any, config: Any, builder: Any) -> Any:
+    server.watch(str(ROOT / "generator" / "templates"))
+    return server

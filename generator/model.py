@@ -1,0 +1,275 @@
+"""The content model: every kind of content file, declared once.
+
+Validation, the JSON Schema for editors' tools and the field reference in the
+editors' guide all derive from these classes, so a field's `description` is
+the one place that says what it means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+# Text that is shown on a page. Plain words only: the renderer escapes
+# anything that Markdown or HTML would treat as markup.
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    Field(description="One line of plain text."),
+]
+
+
+def _no_line_breaks(value: str) -> str:
+    if "\n" in value:
+        raise ValueError("must be one line; remove the line break")
+    return value
+
+
+OneLine = Annotated[Line, AfterValidator(_no_line_breaks)]
+Paragraphs = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=3000),
+    Field(description="Plain text; a blank line starts a new paragraph."),
+]
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN, min_length=2, max_length=60),
+    Field(description="Lower-case words joined by hyphens, e.g. 'night-leg-cramps'."),
+]
+# References name the kind they point at, so the validator knows where to look.
+ConditionRef = Annotated[str, Field(description="The id of a condition in content/conditions/.")]
+CauseRef = Annotated[str, Field(description="The id of a cause in content/causes/.")]
+RemedyRef = Annotated[str, Field(description="The id of a remedy in content/remedies/.")]
+TermRef = Annotated[str, Field(description="The id of a term in content/terms/.")]
+SourceRef = Annotated[str, Field(description="The id of a source in content/sources/.")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CareLevel(str, Enum):
+    """How soon a reader should get help, least urgent first."""
+
+    SELF_CARE = "self-care"
+    SEE_A_DOCTOR = "see-a-doctor"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return list(CareLevel).index(self)
+
+
+class EvidenceStrength(str, Enum):
+    """How well research supports a remedy, in plain words on the page."""
+
+    GOOD = "good"
+    MIXED = "mixed"
+    LIMITED = "limited"
+    NONE = "none"
+    NOT_STUDIED = "not-studied"
+
+
+class RemedyKind(str, Enum):
+    """What sort of help a remedy is (used for structured data)."""
+
+    TECHNIQUE = "technique"
+    LIFESTYLE = "lifestyle"
+    MEDICINE = "medicine"
+    PROFESSIONAL = "professional"
+
+
+class TermKind(str, Enum):
+    MUSCLE = "muscle"
+    TERM = "term"
+
+
+class Reviewer(Strict):
+    name: OneLine = Field(description="The reviewer's full name.")
+    role: OneLine = Field(description="Their clinical role, e.g. 'Consultant in sports medicine'.")
+
+
+class Review(Strict):
+    last_reviewed: dt.date = Field(description="When the page was last checked, as YYYY-MM-DD.")
+    next_review_due: dt.date = Field(
+        description="When it must be checked again, as YYYY-MM-DD (3 years after the last review)."
+    )
+    reviewed_by: Reviewer | None = Field(
+        default=None,
+        description="The clinician who signed the page off. Leave out until a clinician has reviewed it.",
+    )
+
+
+class SiteSettings(Strict):
+    """content/site.yaml: words used on every page."""
+
+    name: OneLine = Field(description="The site's name, shown in the header.")
+    tagline: OneLine = Field(description="One line under the name on the home page.")
+    publisher: OneLine = Field(description="Who publishes the site.")
+    audience: OneLine = Field(description="Who the site is written for.")
+    disclaimer: Paragraphs = Field(description="What the site is and is not (it does not replace a doctor).")
+    review_status: Paragraphs = Field(
+        description="Plain statement of how the content has been reviewed, shown on every page."
+    )
+    emergency_action: OneLine = Field(
+        description="What to do in an emergency, worded for every country, e.g. 'Call emergency services'."
+    )
+    urgent_action: OneLine = Field(description="Heading of an urgent care card.")
+    doctor_action: OneLine = Field(description="Heading of a see-a-doctor care card.")
+    self_care_action: OneLine = Field(description="Heading of a self-care card.")
+    repo_url: HttpUrl = Field(description="The site's source repository, for 'Report a problem' links.")
+
+
+class Source(Strict):
+    """content/sources/<id>.yaml: something the content is based on."""
+
+    id: Id
+    title: OneLine = Field(description="The title of the page, article or paper.")
+    publisher: OneLine = Field(description="Who published it (organisation or journal).")
+    year: int | None = Field(default=None, ge=1900, le=2100, description="Year published, if known.")
+    url: HttpUrl | None = Field(default=None, description="Where to read it, if it is online.")
+    note: OneLine | None = Field(
+        default=None, description="Anything a reader should know about this source, e.g. how reliable it is."
+    )
+
+
+class Term(Strict):
+    """content/terms/<id>.yaml: a muscle or a medical word, explained plainly."""
+
+    id: Id
+    kind: TermKind = Field(description="'muscle' for a muscle, 'term' for any other medical word.")
+    name: OneLine = Field(description="The word as it appears in text, e.g. 'sciatica'.")
+    also_matches: list[OneLine] = Field(
+        default_factory=list,
+        description="Other spellings that should get the same tooltip, e.g. 'trigger points'.",
+    )
+    definition: OneLine = Field(description="A plain-English definition in one sentence (shown as a tooltip).")
+    where: OneLine | None = Field(default=None, description="Where it is in the body (muscles).")
+    what_it_does: OneLine | None = Field(default=None, description="What it does (muscles).")
+    sources: list[SourceRef] = Field(default_factory=list, description="Sources for the definition.")
+
+
+class Step(Strict):
+    text: OneLine = Field(description="What to do, in one plain sentence or two.")
+    remedy: RemedyRef | None = Field(default=None, description="The remedy page with more detail, if any.")
+
+
+class CauseLink(Strict):
+    cause: CauseRef
+    note: OneLine | None = Field(default=None, description="What is specific about this cause for this condition.")
+
+
+class HelpSign(Strict):
+    level: CareLevel = Field(description="How urgent: self-care, see-a-doctor, urgent or emergency.")
+    sign: OneLine = Field(description="A concrete sign the reader can check, e.g. 'the cramp lasts longer than 10 minutes'.")
+
+
+class RelatedCondition(Strict):
+    condition: ConditionRef
+    note: OneLine = Field(description="How the two are related or how to tell them apart.")
+
+
+class Fact(Strict):
+    text: OneLine = Field(description="A fact a reader should know, e.g. how common the condition is.")
+    sources: list[SourceRef] = Field(default_factory=list, description="Where the fact comes from.")
+
+
+class Treatment(Strict):
+    text: OneLine = Field(description="Something a doctor may offer or do.")
+    remedy: RemedyRef | None = Field(default=None, description="The remedy page with the evidence, if any.")
+
+
+class Condition(Strict):
+    """content/conditions/<id>.yaml: a page a reader lands on."""
+
+    id: Id
+    title: OneLine = Field(description="The page title in plain words, e.g. 'Buttock cramps'.")
+    medical_name: OneLine | None = Field(default=None, description="The medical name, shown in brackets.")
+    summary: Paragraphs = Field(description="Two or three short sentences: what it is and whether it is serious.")
+    also_called: list[OneLine] = Field(
+        min_length=1, description="Everyday words people search with, e.g. 'butt cramp', 'charley horse'."
+    )
+    body_area: OneLine = Field(description="Where in the body, e.g. 'Buttock'.")
+    muscles: list[TermRef] = Field(default_factory=list, description="The muscles involved (terms of kind muscle).")
+    feels_like: list[OneLine] = Field(min_length=1, description="What it feels like, one sign per item.")
+    how_long: OneLine = Field(description="How long it usually lasts.")
+    key_facts: list[Fact] = Field(default_factory=list, description="How common it is, who gets it, and so on.")
+    during: list[Step] = Field(default_factory=list, description="What to do while it is happening, in order.")
+    prevention: list[Step] = Field(default_factory=list, description="What helps stop it coming back.")
+    causes: list[CauseLink] = Field(min_length=1, description="What can cause it, each with a note for this condition.")
+    get_help: list[HelpSign] = Field(min_length=1, description="When to get medical help, each sign with its level.")
+    treatment: list[Treatment] = Field(default_factory=list, description="What a doctor may do or offer.")
+    related: list[RelatedCondition] = Field(default_factory=list, description="Conditions that are related or confused with it.")
+    sources: list[SourceRef] = Field(min_length=1, description="Sources the page is based on.")
+    review: Review
+
+
+class Cause(Strict):
+    """content/causes/<id>.yaml: something that can bring on cramps or knots."""
+
+    id: Id
+    title: OneLine = Field(description="Plain name, e.g. 'Not drinking enough (dehydration)'.")
+    summary: Paragraphs = Field(description="What it is, in a sentence or two.")
+    how_it_causes: Paragraphs = Field(description="How it leads to cramps, in plain words.")
+    examples: list[OneLine] = Field(default_factory=list, description="Named examples, e.g. medicines or diseases.")
+    remedies: list[RemedyRef] = Field(default_factory=list, description="Remedies that address this cause.")
+    sources: list[SourceRef] = Field(min_length=1, description="Sources for what the page says.")
+    review: Review
+
+
+class Evidence(Strict):
+    strength: EvidenceStrength = Field(description="How well research supports it: good, mixed, limited, none or not-studied.")
+    summary: Paragraphs = Field(description="What the research shows, in plain words, never stronger than it is.")
+    sources: list[SourceRef] = Field(min_length=1, description="The research or guidance behind the summary.")
+
+
+class Remedy(Strict):
+    """content/remedies/<id>.yaml: something that may help."""
+
+    id: Id
+    title: OneLine = Field(description="Plain name, e.g. 'Stretch the hamstring'.")
+    kind: RemedyKind = Field(description="technique, lifestyle, medicine or professional.")
+    summary: Paragraphs = Field(description="What it is and when it helps.")
+    steps: list[OneLine] = Field(default_factory=list, description="How to do it, in order, with hold times and repeats.")
+    cautions: list[OneLine] = Field(default_factory=list, description="When not to do it, or what to watch for.")
+    evidence: Evidence
+    sources: list[SourceRef] = Field(default_factory=list, description="Other sources for the page.")
+    review: Review
+
+
+KINDS: dict[str, type[Strict]] = {
+    "conditions": Condition,
+    "causes": Cause,
+    "remedies": Remedy,
+    "terms": Term,
+    "sources": Source,
+}
+
+# Which field paths hold references, and to which kind. Used by validation to
+# check every reference and by linking to follow them. A path segment "*"
+# stands for every item of a list.
+REFERENCES: dict[str, dict[tuple[str, ...], str]] = {
+    "conditions": {
+        ("muscles", "*"): "terms",
+        ("key_facts", "*", "sources", "*"): "sources",
+        ("during", "*", "remedy"): "remedies",
+        ("prevention", "*", "remedy"): "remedies",
+        ("causes", "*", "cause"): "causes",
+        ("treatment", "*", "remedy"): "remedies",
+        ("related", "*", "condition"): "conditions",
+        ("sources", "*"): "sources",
+    },
+    "causes": {("remedies", "*"): "remedies", ("sources", "*"): "sources"},
+    "remedies": {("evidence", "sources", "*"): "sources", ("sources", "*"): "sources"},
+    "terms": {("sources", "*"): "sources"},
+    "sources": {},
+}
+
+ID_RE = re.compile(ID_PATTERN)

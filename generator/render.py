@@ -1,0 +1,258 @@
+"""Stage 4, render: turn the linked site into Markdown pages with front matter.
+
+The output is plain data (page path -> Markdown text, and the navigation as
+nested lists), so any Markdown site engine can build it.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import structured_data
+from .link import Site
+from .model import CareLevel, Condition, Review, Term
+from .text import first_sentence, html_text, inline, paragraphs
+
+TEMPLATES = Path(__file__).parent / "templates"
+NAV_LIST_LIMIT = 30  # longer lists stay on their index page, out of every page's navigation
+MAX_SIGNS_PER_CARD = 5
+
+PAGE_FOLDERS = {"conditions": "conditions", "causes": "causes", "remedies": "remedies", "terms": "glossary"}
+
+NavItem = dict[str, "str | list[NavItem]"]
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    pages: dict[str, str]  # path such as 'conditions/night-leg-cramps.md' -> Markdown
+    nav: list[Any]  # MkDocs-style navigation: [{'Title': 'path.md' or [...]}, ...]
+
+
+CARE_LEVELS = (
+    # level, css modifier, hidden prefix for screen readers, settings field for the heading
+    (CareLevel.EMERGENCY, "emergency", "Immediate action required:", "emergency_action"),
+    (CareLevel.URGENT, "urgent", "Urgent advice:", "urgent_action"),
+    (CareLevel.SEE_A_DOCTOR, "non-urgent", "Non-urgent advice:", "doctor_action"),
+    (CareLevel.SELF_CARE, "self-care", "Self-care advice:", "self_care_action"),
+)
+
+LEVEL_TITLES = {
+    "emergency": "Emergency: get help now",
+    "urgent": "Urgent: get help today",
+    "see-a-doctor": "See a doctor",
+    "self-care": "Look after yourself",
+}
+EVIDENCE_WORDS = {
+    "good": "good",
+    "mixed": "mixed (some studies found it helps, others did not)",
+    "limited": "limited (few or small studies)",
+    "none": "no good evidence that it works",
+    "not-studied": "not studied",
+}
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=inline,  # every {{ value }} is escaped unless it is already Markup
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    env.filters["paras"] = paragraphs
+    env.filters["html"] = html_text
+    env.filters["date"] = lambda d: Markup(f"{d.day} {d:%B %Y}")
+    env.filters["first_sentence"] = first_sentence
+    env.globals["care_levels"] = CARE_LEVELS
+    env.globals["level_titles"] = LEVEL_TITLES
+    env.globals["evidence_words"] = EVIDENCE_WORDS
+    return env
+
+
+_ENV: Environment | None = None
+
+
+def render(site: Site) -> RenderedSite:
+    """Render every page of the site."""
+    global _ENV
+    if _ENV is None:
+        _ENV = make_environment()
+    env = _ENV
+    renderer = _Renderer(site, env)
+    pages = renderer.pages()
+    glossary = _TermMatcher(site.terms)
+    pages = {path: glossary.append_definitions(text) for path, text in pages.items()}
+    return RenderedSite(pages=dict(sorted(pages.items())), nav=_navigation(site))
+
+
+def _navigation(site: Site) -> list[Any]:
+    def section(title: str, folder: str, items: Sequence[Any], label: Callable[[Any], str]) -> NavItem:
+        children: list[Any] = [f"{folder}/index.md"]
+        if len(items) <= NAV_LIST_LIMIT:
+            children += [{label(i): f"{folder}/{i.id}.md"} for i in items]
+        return {title: children}
+
+    return [
+        {"Home": "index.md"},
+        section("Conditions", "conditions", site.conditions, lambda c: c.title),
+        {"When to get help": "get-help.md"},
+        section("Causes", "causes", site.causes, lambda c: c.title),
+        section("Remedies", "remedies", site.remedies, lambda r: r.title),
+        {"Glossary": "glossary/index.md"},
+        {"Browse by topic": "topics.md"},
+        {"About this site": "about.md"},
+    ]
+
+
+class _Renderer:
+    def __init__(self, site: Site, env: Environment) -> None:
+        self.site = site
+        self.env = env
+
+    def pages(self) -> dict[str, str]:
+        site = self.site
+        out: dict[str, str] = {}
+        out["index.md"] = self.page("home.md.j2", "index.md", title=site.settings.name,
+                                    description=site.settings.tagline)
+        out["get-help.md"] = self.page("get_help.md.j2", "get-help.md", title="When to get medical help",
+            description="Every warning sign on this site, grouped by how soon you need help.")
+        out["about.md"] = self.page("about.md.j2", "about.md", title="About this site",
+            description="Who writes this site, how it is checked and where the facts come from.")
+        out["topics.md"] = self.page("topics.md.j2", "topics.md", title="Browse by topic",
+            description="Find pages by body area and by cause.")
+        for kind, title, description in (
+            ("conditions", "Conditions", "Muscle cramps and knots this site covers."),
+            ("causes", "Causes", "Things that can bring on cramps and knots."),
+            ("remedies", "Remedies", "Things that may help, with what the research says."),
+            ("terms", "Glossary", "Medical words used on this site, in plain English."),
+        ):
+            path = f"{PAGE_FOLDERS[kind]}/index.md"
+            out[path] = self.page(f"{kind}_index.md.j2", path, title=title, description=description)
+        for condition in site.conditions:
+            path = f"conditions/{condition.id}.md"
+            out[path] = self.page(
+                "condition.md.j2", path, title=condition.title, description=first_sentence(condition.summary),
+                tags=[condition.body_area, *[site.cause_by_id[u.cause].title for u in condition.causes]],
+                review=condition.review, search_boost=2,
+                jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
+                condition=condition, cards=self.cards(condition.get_help),
+            )
+        for cause in site.causes:
+            path = f"causes/{cause.id}.md"
+            out[path] = self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
+                                  review=cause.review, cause=cause)
+        for remedy in site.remedies:
+            path = f"remedies/{remedy.id}.md"
+            out[path] = self.page("remedy.md.j2", path, title=remedy.title,
+                                  description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy)
+        for term in site.terms:
+            path = f"glossary/{term.id}.md"
+            out[path] = self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
+                                  description=term.definition, term=term)
+        return out
+
+    def absolute(self, path: str) -> str:
+        return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
+
+    def cards(self, signs: Sequence[Any]) -> list[dict[str, Any]]:
+        """Care cards, most serious first, each with at most MAX_SIGNS_PER_CARD signs."""
+        cards = []
+        for level, modifier, prefix, heading_field in CARE_LEVELS:
+            items = [s.sign for s in signs if s.level is level]
+            for start in range(0, len(items), MAX_SIGNS_PER_CARD):
+                cards.append({
+                    "level": level.value, "modifier": modifier, "prefix": prefix,
+                    "heading": getattr(self.site.settings, heading_field),
+                    "signs": items[start:start + MAX_SIGNS_PER_CARD],
+                })
+        return cards
+
+    def page(self, template: str, path: str, *, title: str, description: str, tags: Sequence[str] = (),
+             review: Review | None = None, search_boost: float | None = None, jsonld: Any = None,
+             **context: Any) -> str:
+        def url(kind: str, entry_id: str | None = None) -> Markup:
+            folder = PAGE_FOLDERS.get(kind, kind)
+            target = f"{folder}/{entry_id}.md" if entry_id else (f"{folder}/index.md" if folder in PAGE_FOLDERS.values() else folder)
+            return Markup(posixpath.relpath(target, posixpath.dirname(path) or "."))
+
+        report = self.report_url(title, path)
+        meta: dict[str, Any] = {"title": title, "description": description}
+        if tags:
+            meta["tags"] = list(dict.fromkeys(tags))
+        if search_boost:
+            meta["search"] = {"boost": search_boost}
+        if jsonld is not None:
+            meta["structured_data"] = _script_safe_json(jsonld)
+        meta["report_url"] = report
+        if review is not None:
+            meta["last_reviewed"] = review.last_reviewed.isoformat()
+        front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
+        body = self.env.get_template(template).render(
+            site=self.site, settings=self.site.settings, title=title, url=url, review=review,
+            sources=self.sources, care_cards=self.cards, report_url=report, **context,
+        )
+        return f"---\n{front}---\n\n{_tidy(body)}\n"
+
+    def sources(self, ids: Sequence[str]) -> list[Any]:
+        return [self.site.sources[i] for i in dict.fromkeys(ids)]
+
+    def report_url(self, title: str, path: str) -> str:
+        query = urlencode({
+            "title": f"Problem with page: {title}",
+            "body": f"Page: {path}\n\nWhat is wrong or missing?\n\n",
+        }, quote_via=quote)
+        return f"{str(self.site.settings.repo_url).rstrip('/')}/issues/new?{query}"
+
+
+def _tidy(markdown: str) -> str:
+    """A blank line before every heading and never more than one in a row."""
+    markdown = re.sub(r"\n(#{1,6} )", r"\n\n\1", markdown)
+    markdown = re.sub(r"(^|\n)(#{1,6} [^\n]*)\n(?!\n)", r"\1\2\n\n", markdown)
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip()
+
+
+def _script_safe_json(data: Any) -> str:
+    """JSON that cannot close the <script> element it is placed in."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class _TermMatcher:
+    """Adds abbreviation definitions so glossary words get a tooltip on every page that uses them."""
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self.definitions: dict[str, str] = {}
+        for term in terms:
+            for name in (term.name, *term.also_matches):
+                for variant in {name, name[:1].upper() + name[1:]}:
+                    self.definitions.setdefault(variant, term.definition)
+        names = sorted(self.definitions, key=len, reverse=True)
+        self.pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b") if names else None
+
+    def append_definitions(self, page: str) -> str:
+        if self.pattern is None:
+            return page
+        body = page.split("\n---\n", 1)[-1]
+        found = sorted(set(self.pattern.findall(body)))
+        if not found:
+            return page
+        lines = [f"*[{name}]: {_abbr_title(self.definitions[name])}" for name in found]
+        return page.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+
+
+def _abbr_title(definition: str) -> str:
+    return re.sub(r"\s+", " ", definition).replace("[", "(").replace("]", ")")

@@ -1,0 +1,51 @@
+"""schema.org JSON-LD for condition pages, built from the same content as the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .link import Site
+from .model import Condition, RemedyKind
+
+_THERAPY_TYPES = {
+    RemedyKind.TECHNIQUE: "MedicalTherapy",
+    RemedyKind.LIFESTYLE: "LifestyleModification",
+    RemedyKind.MEDICINE: "Drug",
+    RemedyKind.PROFESSIONAL: "MedicalTherapy",
+}
+
+
+def condition_page(site: Site, condition: Condition, url_path: str) -> dict[str, Any]:
+    """A MedicalWebPage about the condition, true to what the page says."""
+    remedy_ids = [s.remedy for s in (*condition.during, *condition.prevention, *condition.treatment) if s.remedy]
+    therapies = []
+    for remedy_id in dict.fromkeys(remedy_ids):
+        remedy = site.remedy_by_id[remedy_id]
+        therapies.append({"@type": _THERAPY_TYPES[remedy.kind], "name": remedy.title})
+    about: dict[str, Any] = {
+        "@type": "MedicalCondition",
+        "name": condition.title,
+        "alternateName": list(condition.also_called),
+        "description": condition.summary,
+        "associatedAnatomy": [
+            {"@type": "Muscle", "name": site.term_by_id[m].name} for m in condition.muscles
+        ] or [{"@type": "AnatomicalStructure", "name": condition.body_area}],
+        "cause": [{"@type": "MedicalCause", "name": site.cause_by_id[u.cause].title} for u in condition.causes],
+        "signOrSymptom": [{"@type": "MedicalSignOrSymptom", "name": s} for s in condition.feels_like],
+        "possibleTreatment": therapies,
+    }
+    if condition.medical_name:
+        about["alternateName"].insert(0, condition.medical_name)
+    page: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": condition.title,
+        "lastReviewed": condition.review.last_reviewed.isoformat(),
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "publisher": {"@type": "Organization", "name": site.settings.publisher},
+        "about": about,
+    }
+    if condition.review.reviewed_by is not None:
+        page["reviewedBy"] = {"@type": "Person", "name": condition.review.reviewed_by.name,
+                              "jobTitle": condition.review.reviewed_by.role}
+    return page

@@ -1,0 +1,232 @@
+"""Stage 2, validate: check every file against the content model and every reference, all in one run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
+from .load import Document, FieldPath, LoadedContent
+from .model import KINDS, REFERENCES, Condition, SiteSettings, Strict
+
+REVIEW_WARNING_DAYS = 60
+_SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source"}
+
+
+@dataclass(frozen=True)
+class ValidContent:
+    """Content that passed validation: every entry by kind and id."""
+
+    site: SiteSettings
+    entries: dict[str, dict[str, Strict]]
+    files: dict[tuple[str, str], str]  # (kind, id) -> file path as shown
+
+
+def validate(
+    loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True
+) -> tuple[ValidContent | None, list[Diagnostic]]:
+    """Validate loaded content; return it with all problems found (None if any is an error)."""
+    diagnostics = list(loaded.diagnostics)
+    site = None
+    if loaded.site is not None:
+        site = _model(loaded.site, SiteSettings, diagnostics)
+    entries: dict[str, dict[str, Strict]] = {kind: {} for kind in KINDS}
+    files: dict[tuple[str, str], str] = {}
+    docs: dict[tuple[str, str], Document] = {}
+    seen_lower: dict[tuple[str, str], Document] = {}
+    for doc in loaded.documents:
+        entry = _model(doc, KINDS[doc.kind], diagnostics)
+        if entry is None:
+            continue
+        entry_id: str = entry.id  # type: ignore[attr-defined]
+        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        line, col = doc.position(("id",))
+        if entry_id != stem:
+            diagnostics.append(Diagnostic(doc.path, line, col, "id",
+                f"id '{entry_id}' does not match the file name; rename the file to {entry_id}.yaml or set id: {stem}"))
+            continue
+        twin = seen_lower.get((doc.kind, entry_id.lower()))
+        if twin is not None:
+            diagnostics.append(Diagnostic(doc.path, line, col, "id", f"id '{entry_id}' is already used by {twin.path}"))
+            continue
+        seen_lower[(doc.kind, entry_id.lower())] = doc
+        entries[doc.kind][entry_id] = entry
+        files[(doc.kind, entry_id)] = doc.path
+        docs[(doc.kind, entry_id)] = doc
+
+    for (kind, entry_id), doc in docs.items():
+        diagnostics.extend(_check_references(doc, entries))
+        entry = entries[kind][entry_id]
+        if isinstance(entry, Condition):
+            for i, rel in enumerate(entry.related):
+                if rel.condition == entry.id:
+                    line, col = doc.position(("related", i, "condition"))
+                    diagnostics.append(Diagnostic(doc.path, line, col, f"related[{i}].condition",
+                        "a condition cannot be related to itself; remove this item"))
+        review = getattr(entry, "review", None)
+        if review is not None and today is not None:
+            diagnostics.extend(_check_review(doc, review, today, overdue_is_error))
+
+    if any(d.severity is Severity.ERROR for d in diagnostics) or site is None:
+        return None, diagnostics
+    return ValidContent(site, entries, files), diagnostics
+
+
+def _model(doc: Document, model: type[BaseModel], diagnostics: list[Diagnostic]) -> Any:
+    if not isinstance(doc.data, dict):
+        found = _describe(doc.data)
+        diagnostics.append(Diagnostic(doc.path, 1, 1, "", f"expected fields (name: value lines), found {found}"))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            diagnostics.append(_from_pydantic(doc, model, err))
+        return None
+
+
+def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnostic:
+    loc: FieldPath = tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    line, col = doc.position(loc)
+    path = field_path(loc)
+    if kind == "extra_forbidden":
+        line, col = doc.positions.get((*loc, "__key__"), (line, col))
+        parent = _submodel(model, loc[:-1])
+        allowed = sorted(parent.model_fields) if parent else []
+        hint = did_you_mean(str(loc[-1]), allowed)
+        message = f"unknown field '{loc[-1]}'{hint}; allowed fields are: {', '.join(allowed)}"
+    elif kind == "missing":
+        parent_line, parent_col = doc.position(loc[:-1])
+        line, col = parent_line, parent_col
+        described = _field_description(model, loc)
+        message = f"required field is missing; add '{loc[-1]}:'" + (f" ({described})" if described else "")
+    elif kind == "string_type":
+        message = f"expected text, found {_describe(value)}"
+        if isinstance(value, (bool, int, float, dt.date)) or value is None:
+            message += "; put the text in quotes, e.g. \"no\""
+    elif kind in ("enum", "literal_error"):
+        expected = err.get("ctx", {}).get("expected", "")
+        message = f"expected one of {expected}, found {_describe(value)}"
+    elif kind == "list_type":
+        message = f"expected a list (lines starting with '- '), found {_describe(value)}"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"expected fields (name: value lines), found {_describe(value)}"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "string_too_long":
+        limit = err.get("ctx", {}).get("max_length")
+        message = f"is {len(str(value))} characters long; shorten it to at most {limit}"
+    elif kind == "string_pattern_mismatch":
+        message = f"'{value}' is not a valid id; use lower-case letters, digits and single hyphens, e.g. 'night-leg-cramps'"
+    elif kind == "too_short":
+        limit = err.get("ctx", {}).get("min_length")
+        message = f"needs at least {limit} item{'s' if limit != 1 else ''}"
+    elif kind.startswith("date") or kind.startswith("datetime"):
+        message = f"expected a date written as YYYY-MM-DD, found {_describe(value)}"
+    elif kind.startswith("url"):
+        message = f"expected a web address starting with https://, found {_describe(value)}"
+    elif kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
+        message = f"{err['msg'].lower()}, found {_describe(value)}"
+    else:
+        message = f"{err['msg']}, found {_describe(value)}"
+    return Diagnostic(doc.path, line, col, path, message)
+
+
+def _submodel(model: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fld = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if fld is None:
+            return None
+        current = _inner_model(fld.annotation)
+        if current is None:
+            return None
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_description(model: type[BaseModel], loc: FieldPath) -> str:
+    parent = _submodel(model, loc[:-1])
+    fld = parent.model_fields.get(str(loc[-1])) if parent else None
+    return (fld.description or "") if fld else ""
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({'yes' if value else 'no'}, which YAML reads as a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    if isinstance(value, Enum):
+        return f"'{value.value}'"
+    return type(value).__name__
+
+
+def _walk(data: Any, pattern: tuple[str, ...], loc: FieldPath = ()) -> Iterator[tuple[FieldPath, Any]]:
+    if not pattern:
+        yield loc, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        for i, item in enumerate(data or []):
+            yield from _walk(item, rest, (*loc, i))
+    elif isinstance(data, dict) and data.get(head) is not None:
+        yield from _walk(data[head], rest, (*loc, head))
+
+
+def _check_references(doc: Document, entries: dict[str, dict[str, Strict]]) -> Iterator[Diagnostic]:
+    for pattern, target in REFERENCES[doc.kind].items():
+        for loc, ref in _walk(doc.data, pattern):
+            if ref in entries[target]:
+                continue
+            line, col = doc.position(loc)
+            hint = did_you_mean(str(ref), entries[target])
+            yield Diagnostic(doc.path, line, col, field_path(loc),
+                f"unknown {_SINGULAR[target]} '{ref}'{hint}; it must be the id of a file in content/{target}/")
+
+
+def _check_review(doc: Document, review: Any, today: dt.date, overdue_is_error: bool) -> Iterator[Diagnostic]:
+    line, col = doc.position(("review", "next_review_due"))
+    due = review.next_review_due
+    if review.next_review_due <= review.last_reviewed:
+        yield Diagnostic(doc.path, line, col, "review.next_review_due",
+                         "must be after last_reviewed; set it 3 years after the last review")
+    elif due < today:
+        severity = Severity.ERROR if overdue_is_error else Severity.WARNING
+        yield Diagnostic(doc.path, line, col, "review.next_review_due",
+            f"review was due on {due.isoformat()}; review the page, then update last_reviewed and next_review_due", severity)
+    elif (due - today).days <= REVIEW_WARNING_DAYS:
+        yield Diagnostic(doc.path, line, col, "review.next_review_due",
+            f"review is due on {due.isoformat()}, in {(due - today).days} days; plan the review", Severity.WARNING)
+    if review.last_reviewed > today:
+        lr_line, lr_col = doc.position(("review", "last_reviewed"))
+        yield Diagnostic(doc.path, lr_line, lr_col, "review.last_reviewed",
+                         f"{review.last_reviewed.isoformat()} is in the future; use the date of the review")
