@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve validate render clean
+.PHONY: site test serve validate render clean golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,6 @@ render: $(STAMP)  ## write the Markdown tree to build/markdown/
 
 clean:
 	rm -rf site build .site-* .pytest_cache
+
+golden: $(STAMP)  ## refresh the expected output of the golden cases in tests/cases/
+	$(PY) -m pytest -q tests/test_cases.py --update-golden

@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--content", type=Path, default=ROOT / "content", help="the content folder (default: content/)")
         p.add_argument("--allow-overdue", action="store_true",
                        help="report pages whose review date has passed as warnings, not errors (for local work)")
+        p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                       help="check review dates as of this day instead of today (for tests)")
 
     p = command("validate", "Check all content and print every problem; exit 1 if there is an error.", _validate)
     content_options(p)
@@ -61,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace, render_pages: bool = True) -> pipeline.Result:
     result = pipeline.run(
-        args.content.resolve(), today=dt.date.today(), overdue_is_error=not args.allow_overdue,
+        args.content.resolve(), today=args.today or dt.date.today(), overdue_is_error=not args.allow_overdue,
         shown_as=_shown(args.content), render_pages=render_pages,
     )
     if result.diagnostics:
