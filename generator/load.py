@@ -148,10 +148,22 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
     positions: dict[FieldPath, Position] = {}
     problems: list[Diagnostic] = []
     data = _to_data(node, (), positions, problems, shown, set())
+    if any("anchors and aliases" in p.message for p in problems):
+        problems = [p for p in problems if "anchors and aliases" not in p.message] + _aliases(text, shown)
     if problems:
         diagnostics.extend(problems)
         return None
     return Document(kind, shown, data, positions)
+
+
+def _aliases(text: str, shown: str) -> list[Diagnostic]:
+    """Where each alias (*name) is written: the composed tree only knows where its anchor was."""
+    return [
+        Diagnostic(shown, event.start_mark.line + 1, event.start_mark.column + 1, "",
+                   "anchors and aliases (& and *) are not allowed; write the value out")
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent)
+    ][:1]
 
 
 def _to_data(

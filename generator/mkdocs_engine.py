@@ -18,17 +18,20 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = Path(__file__).parent / "templates"
 ALLOW_OVERDUE_ENV = "CRAMP_ALLOW_OVERDUE_REVIEWS"
+CONTENT_DIR_ENV = "CRAMP_CONTENT_DIR"  # read by mkdocs.yml's docs_dir
+TODAY_ENV = "CRAMP_TODAY"  # check review dates as of this day (tests)
 log = logging.getLogger("mkdocs.generator")
 
 
 # --- commands (used by the CLI) ---------------------------------------------------
 
 
-def build(site_dir: Path, *, config_file: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> int:
+def build(site_dir: Path, *, config_file: Path = Path("mkdocs.yml"), env: dict[str, str] | None = None) -> int:
     """Build the site with `mkdocs build --strict` into a temporary folder; replace site_dir only on success."""
     site_dir = site_dir.resolve()
+    config_file = config_file.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
@@ -57,8 +60,9 @@ def _replace_dir(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def serve(address: str, *, config_file: Path = ROOT / "mkdocs.yml", env: dict[str, str] | None = None) -> int:
+def serve(address: str, *, config_file: Path = Path("mkdocs.yml"), env: dict[str, str] | None = None) -> int:
     """Live preview: rebuild and reload the browser when content, templates or theme change."""
+    config_file = config_file.resolve()
     try:
         return subprocess.run(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address, "--config-file", str(config_file)],
@@ -94,7 +98,7 @@ def on_config(config: Any) -> Any:
     state = _persistent()
     result = pipeline.run(
         Path(config.docs_dir),
-        today=dt.date.today(),
+        today=dt.date.fromisoformat(os.environ[TODAY_ENV]) if os.environ.get(TODAY_ENV) else dt.date.today(),
         overdue_is_error=os.environ.get(ALLOW_OVERDUE_ENV) != "1",
         shown_as=os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
     )
@@ -122,5 +126,5 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
-    server.watch(str(ROOT / "generator" / "templates"))
+    server.watch(str(TEMPLATES))
     return server

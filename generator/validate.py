@@ -39,9 +39,13 @@ def validate(
     files: dict[tuple[str, str], str] = {}
     docs: dict[tuple[str, str], Document] = {}
     seen_lower: dict[tuple[str, str], Document] = {}
+    # Files that exist but failed validation still count as known ids, so one
+    # bad file does not also report every reference to it as unknown.
+    invalid_ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
     for doc in loaded.documents:
         entry = _model(doc, KINDS[doc.kind], diagnostics)
         if entry is None:
+            invalid_ids[doc.kind].add(doc.path.rsplit("/", 1)[-1].removesuffix(".yaml"))
             continue
         entry_id: str = entry.id  # type: ignore[attr-defined]
         stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -60,7 +64,7 @@ def validate(
         docs[(doc.kind, entry_id)] = doc
 
     for (kind, entry_id), doc in docs.items():
-        diagnostics.extend(_check_references(doc, entries))
+        diagnostics.extend(_check_references(doc, entries, invalid_ids))
         entry = entries[kind][entry_id]
         if isinstance(entry, Condition):
             for i, rel in enumerate(entry.related):
@@ -202,10 +206,12 @@ def _walk(data: Any, pattern: tuple[str, ...], loc: FieldPath = ()) -> Iterator[
         yield from _walk(data[head], rest, (*loc, head))
 
 
-def _check_references(doc: Document, entries: dict[str, dict[str, Strict]]) -> Iterator[Diagnostic]:
+def _check_references(
+    doc: Document, entries: dict[str, dict[str, Strict]], invalid_ids: dict[str, set[str]]
+) -> Iterator[Diagnostic]:
     for pattern, target in REFERENCES[doc.kind].items():
         for loc, ref in _walk(doc.data, pattern):
-            if ref in entries[target]:
+            if ref in entries[target] or ref in invalid_ids[target]:
                 continue
             line, col = doc.position(loc)
             hint = did_you_mean(str(ref), entries[target])

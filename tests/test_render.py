@@ -1,0 +1,90 @@
+"""Stage 4: Markdown pages with front matter, escaped content, cross-links and tooltips."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import yaml
+
+from generator.link import link
+from generator.load import load_content
+from generator.render import RenderedSite, render
+from generator.validate import validate
+
+
+def rendered(content: Path) -> RenderedSite:
+    valid, diagnostics = validate(load_content(content), today=dt.date(2026, 11, 21))
+    assert valid is not None, diagnostics
+    return render(link(valid))
+
+
+def front_matter(page: str) -> dict:
+    _, front, _ = page.split("---\n", 2)
+    return yaml.safe_load(front)
+
+
+def test_every_entry_has_a_page_and_every_kind_an_index(minimal_content: Path) -> None:
+    pages = rendered(minimal_content).pages
+    for path in ("index.md", "get-help.md", "about.md", "topics.md", "conditions/index.md", "causes/index.md",
+                 "remedies/index.md", "glossary/index.md", "conditions/calf-cramp.md", "causes/dehydration.md",
+                 "remedies/stretch-calf.md", "glossary/calf-muscle.md"):
+        assert path in pages
+
+
+def test_front_matter_has_title_description_tags_and_structured_data(minimal_content: Path) -> None:
+    meta = front_matter(rendered(minimal_content).pages["conditions/calf-cramp.md"])
+    assert meta["title"] == "Calf cramp"
+    assert meta["description"] == "A sudden tight pain in the calf."
+    assert meta["tags"] == ["Leg", "Not drinking enough (dehydration)", "Tired muscles"]
+    data = json.loads(meta["structured_data"])
+    assert data["@type"] == "MedicalWebPage" and data["lastReviewed"] == "2026-11-21"
+    assert data["about"]["alternateName"] == ["charley horse"]
+    assert [c["name"] for c in data["about"]["cause"]] == ["Not drinking enough (dehydration)", "Tired muscles"]
+
+
+def test_links_run_both_ways_with_relative_paths(minimal_content: Path) -> None:
+    pages = rendered(minimal_content).pages
+    assert "[Not drinking enough (dehydration)](../causes/dehydration.md): Worse after sweating." in pages[
+        "conditions/calf-cramp.md"]
+    cause = pages["causes/dehydration.md"]
+    assert "[Calf cramp](../conditions/calf-cramp.md): Worse after sweating." in cause
+    assert "[Foot cramp](../conditions/foot-cramp.md)" in cause
+    assert "[Drink enough water](../remedies/drink-water.md)" in cause
+    remedy = pages["remedies/drink-water.md"]
+    assert "[Foot cramp](../conditions/foot-cramp.md)" in remedy and "(../causes/dehydration.md) (a cause)" in remedy
+
+
+def test_care_cards_are_ordered_by_seriousness_with_hidden_prefixes(minimal_content: Path) -> None:
+    page = rendered(minimal_content).pages["conditions/calf-cramp.md"]
+    emergency = page.index("Immediate action required:")
+    doctor = page.index("Non-urgent advice:")
+    assert emergency < doctor
+    assert 'class="care-card care-card--emergency"' in page
+
+
+def test_content_text_is_escaped_never_markup(minimal_content: Path) -> None:
+    path = minimal_content / "conditions" / "foot-cramp.yaml"
+    path.write_text(path.read_text().replace(
+        "feels_like: [The toes curl.]",
+        "feels_like: ['<script>alert(1)</script> *bold* [x](javascript:alert(1)) {{ site }} {% if 1 %}']"))
+    page = rendered(minimal_content).pages["conditions/foot-cramp.md"]
+    assert ("- &lt;script&gt;alert(1)&lt;/script&gt; \\*bold\\* \\[x\\](javascript:alert(1)) \\{\\{ site \\}\\} "
+            "\\{% if 1 %\\}") in page
+
+
+def test_glossary_words_get_definitions_only_where_used(minimal_content: Path) -> None:
+    pages = rendered(minimal_content).pages
+    assert "*[calf muscle]: The muscle at the back of your lower leg." in pages["conditions/calf-cramp.md"]
+    assert "*[calf muscle]" not in pages["conditions/foot-cramp.md"]
+
+
+def test_navigation_lists_sections(minimal_content: Path) -> None:
+    nav = rendered(minimal_content).nav
+    titles = [next(iter(item)) for item in nav]
+    assert titles[:3] == ["Home", "Conditions", "When to get help"]
+    assert nav[1]["Conditions"][1:] == [{"Calf cramp": "conditions/calf-cramp.md"},
+                                        {"Foot cramp": "conditions/foot-cramp.md"}]
+
+
+def test_same_content_gives_same_bytes(minimal_content: Path) -> None:
+    assert rendered(minimal_content) == rendered(minimal_content)
