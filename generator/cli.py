@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import mkdocs_engine, pipeline
+from . import mkdocs_engine, pipeline, scaffold, schema
 from .diagnostics import Severity, format_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -57,7 +57,30 @@ def _parser() -> argparse.ArgumentParser:
     p = command("serve", "Live preview on http://127.0.0.1:8000/; saving a file updates the page.", _serve)
     content_options(p)
     p.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on (default: 127.0.0.1:8000)")
+    p = command("new", "Start a new page: write a skeleton file with every field and a note on what goes there.", _new)
+    p.add_argument("kind", choices=scaffold.NEW_KINDS, help="what to add: " + ", ".join(scaffold.NEW_KINDS))
+    p.add_argument("id", type=_new_id, metavar="ID",
+                   help="lower-case words joined by hyphens, e.g. night-leg-cramps; it becomes the file name and the web address")
+    p.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content/)")
+    p = command("schema", "Write the JSON Schema of each kind of content file, for completion in VS Code.", _schema)
+    p.add_argument("--out", type=Path, default=schema.SCHEMA_DIR, help="folder to write into (default: generator/schema/)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a schema file is missing or out of date")
+    p = command("guide", "Update the field reference in the editors' guide (content/README.md) from the content model.",
+                _guide)
+    p.add_argument("--guide", type=Path, default=Path("content/README.md"), help="the guide (default: content/README.md)")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if the field reference is out of date")
+    p = command("report", "Per page: reading level (SMOG), words, sources, review dates, and pages no other page links to.",
+                _report)
+    content_options(p)
     return parser
+
+
+def _new_id(value: str) -> str:
+    try:
+        scaffold.check_id(value)
+    except scaffold.ScaffoldError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _run(args: argparse.Namespace, render_pages: bool = True) -> pipeline.Result:
@@ -137,3 +160,61 @@ def _serve(args: argparse.Namespace) -> int:
         print("Fix the errors above, then run serve again.", file=sys.stderr)
         return EXIT_CONTENT
     return mkdocs_engine.serve(args.address, env=_engine_env(args))
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = scaffold.create(args.content, args.kind, args.id)
+    except scaffold.ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Wrote {path}. Fill in every empty field (the notes in the file say what goes where),\n"
+          f"then run `make validate` to check it and `make serve` to see the page.")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    if args.check:
+        stale = schema.stale_schemas(args.out)
+        for path in stale:
+            print(f"{path}: out of date with generator/model.py; run `python -m generator schema`", file=sys.stderr)
+        return EXIT_CONTENT if stale else EXIT_OK
+    changed = schema.write_schemas(args.out)
+    print(f"Wrote {len(schema.MODELS)} schemas to {_shown(args.out)} ({len(changed)} changed).")
+    return EXIT_OK
+
+
+def _guide(args: argparse.Namespace) -> int:
+    guide: Path = args.guide
+    try:
+        text = guide.read_text(encoding="utf-8")
+        updated = schema.guide_with_reference(text)
+    except (OSError, ValueError) as exc:
+        print(f"error: {guide}: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.check:
+        if updated != text:
+            print(f"{guide}: the field reference is out of date with generator/model.py; "
+                  "run `python -m generator guide`", file=sys.stderr)
+            return EXIT_CONTENT
+        return EXIT_OK
+    if updated != text:
+        guide.write_text(updated, encoding="utf-8")
+    print(f"{'Updated' if updated != text else 'Checked'} the field reference in {guide}.")
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        from . import report  # needs textstat, which only this command uses
+    except ImportError as exc:
+        print(f"error: the report needs {exc.name}; run `make report`, which installs it", file=sys.stderr)
+        return EXIT_CONTENT
+
+    today = args.today or dt.date.today()
+    result = pipeline.run(args.content.resolve(), today=today, overdue_is_error=False, shown_as=_shown(args.content))
+    if _failed(result) or result.site is None or result.rendered is None:
+        print(format_report(result.diagnostics), file=sys.stderr)
+        return EXIT_CONTENT
+    print(report.format_table(report.page_reports(result.site, result.rendered), today))
+    return EXIT_OK

@@ -135,7 +135,7 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "could not be read"
-        hint = " (use spaces, not tabs, to indent)" if "\t" in problem or "tab" in problem else ""
+        hint = _syntax_hint(problem)
         context = f" {exc.context}" if exc.context and exc.problem else ""
         fail(line, column, f"YAML syntax error:{context} {problem}{hint}")
         return None
@@ -164,6 +164,30 @@ def _aliases(text: str, shown: str) -> list[Diagnostic]:
         for event in yaml.parse(text, Loader=_Loader)
         if isinstance(event, yaml.AliasEvent)
     ][:1]
+
+
+# What usually causes each YAML syntax error in a content file, and how to fix it.
+_SYNTAX_HINTS = (
+    (("tab",), "use spaces, not tabs, to indent"),
+    (("mapping values are not allowed",),
+     "a colon and a space may only come after a field name; if the text contains ': ', "
+     "put all of the text in double quotes, e.g. summary: \"Cramp: what to do\""),
+    (("expected key", "expected '-' indicator"),
+     "line this up with the lines around it (fields of one group start in the same column, "
+     "2 spaces per level); if the text starts with a quote or [, put all of it in double quotes"),
+    (("could not find expected ':'",),
+     "the line above runs on: indent text that carries on to the next line, "
+     "or give the line a field name followed by ': '"),
+    (("end of stream",), "a quote is opened but never closed; add the closing quote"),
+    (("expected ',' or ']'",), "a [ list is not closed; end it with ] on the same line"),
+)
+
+
+def _syntax_hint(problem: str) -> str:
+    for clues, hint in _SYNTAX_HINTS:
+        if any(clue in problem for clue in clues):
+            return f"; {hint}"
+    return ""
 
 
 def _to_data(

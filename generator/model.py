@@ -92,11 +92,15 @@ class TermKind(str, Enum):
 
 
 class Reviewer(Strict):
+    """The clinician who checked the page."""
+
     name: OneLine = Field(description="The reviewer's full name.")
     role: OneLine = Field(description="Their clinical role, e.g. 'Consultant in sports medicine'.")
 
 
 class Review(Strict):
+    """When the page was checked, by whom, and when it must be checked again."""
+
     last_reviewed: dt.date = Field(description="When the page was last checked, as YYYY-MM-DD.")
     next_review_due: dt.date = Field(
         description="When it must be checked again, as YYYY-MM-DD (3 years after the last review)."

@@ -111,13 +111,17 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         line, col = parent_line, parent_col
         described = _field_description(model, loc)
         message = f"required field is missing; add '{loc[-1]}:'" + (f" ({described})" if described else "")
+    elif value is None and loc in doc.positions:
+        message = _empty_message(model, loc, kind, err)
     elif kind == "string_type":
         message = f"expected text, found {_describe(value)}"
         if isinstance(value, (bool, int, float, dt.date)) or value is None:
             message += "; put the text in quotes, e.g. \"no\""
     elif kind in ("enum", "literal_error"):
         expected = err.get("ctx", {}).get("expected", "")
-        message = f"expected one of {expected}, found {_describe(value)}"
+        choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value).strip().replace(" ", "-").lower(), choices) if isinstance(value, str) else ""
+        message = f"expected one of {expected}, found {_describe(value)}{hint}"
     elif kind == "list_type":
         message = f"expected a list (lines starting with '- '), found {_describe(value)}"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -133,7 +137,7 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         limit = err.get("ctx", {}).get("min_length")
         message = f"needs at least {limit} item{'s' if limit != 1 else ''}"
     elif kind.startswith("date") or kind.startswith("datetime"):
-        message = f"expected a date written as YYYY-MM-DD, found {_describe(value)}"
+        message = f"expected a date written as YYYY-MM-DD (year-month-day, e.g. 2026-03-31), found {_describe(value)}"
     elif kind.startswith("url"):
         message = f"expected a web address starting with https://, found {_describe(value)}"
     elif kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
@@ -141,6 +145,58 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
     else:
         message = f"{err['msg']}, found {_describe(value)}"
     return Diagnostic(doc.path, line, col, path, message)
+
+
+_FILL_IN = {
+    "list_type": "write one item per line, each after a hyphen",
+    "model_type": "fill in its fields",
+    "dict_type": "fill in its fields",
+    "date_type": "write a date as YYYY-MM-DD",
+    "url_type": "write a web address starting with https://",
+    "int_type": "write a whole number",
+}
+
+
+def _empty_message(model: type[BaseModel], loc: FieldPath, kind: str, err: Any) -> str:
+    """A field or list item left empty, as in a fresh `new` skeleton: say what to write there."""
+    what = _FILL_IN.get(kind, "fill it in")
+    if kind in ("enum", "literal_error"):
+        what = f"write one of {err.get('ctx', {}).get('expected', '')}"
+    if isinstance(loc[-1], int):
+        item = _item_description(model, loc[:-1]).rstrip(".")
+        item = item[:1].lower() + item[1:] if item else "the text"
+        where = f"{what} after the hyphen" if what != "fill it in" else f"write {item} after the hyphen"
+        message = f"this item is empty; {where}"
+        described = _field_description(model, loc[:-1])
+        list_loc = loc[:-1]
+    else:
+        message = f"is empty; {what}"
+        described = _field_description(model, loc)
+        list_loc = next((loc[:i] for i in range(len(loc) - 1, 0, -1) if isinstance(loc[i], int)), loc)
+    if described:
+        message += f" ({described.rstrip('.')})"
+    if list_loc and not _is_required(model, list_loc):
+        name = str(list_loc[-1])
+        message += f"; if there are none, write '{name}: []' instead" if list_loc != loc else \
+            f"; or write '{name}: []' if there are none"
+    return message
+
+
+def _item_description(model: type[BaseModel], loc: FieldPath) -> str:
+    """The description of one item of the list at loc, e.g. 'The id of a source in content/sources/.'."""
+    parent = _submodel(model, loc[:-1])
+    fld = parent.model_fields.get(str(loc[-1])) if parent else None
+    for arg in getattr(fld.annotation, "__args__", ()) if fld else ():
+        for meta in getattr(arg, "__metadata__", ()):
+            if getattr(meta, "description", None):
+                return str(meta.description)
+    return ""
+
+
+def _is_required(model: type[BaseModel], loc: FieldPath) -> bool:
+    parent = _submodel(model, loc[:-1])
+    fld = parent.model_fields.get(str(loc[-1])) if parent else None
+    return fld is None or fld.is_required()
 
 
 def _submodel(model: type[BaseModel], loc: FieldPath) -> type[BaseModel] | None:
