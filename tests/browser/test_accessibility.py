@@ -1,0 +1,72 @@
+"""axe-core on every page, light and dark; no request leaves 127.0.0.1; keyboard use."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import PHONE, BuiltSite, Tab, open_tab
+
+AXE_OPTIONS = {"resultTypes": ["violations"]}  # every rule axe runs by default: WCAG 2.x A and AA, and best practice
+
+
+def load(tab: Tab, url: str) -> None:
+    """Open a page and wait until its scripts (search worker included) have settled."""
+    tab.page.goto(url)
+    tab.page.wait_for_load_state("load")
+
+
+def axe_violations(tab: Tab) -> list[dict]:
+    """Run axe-core (loaded into every page of the tab's context) on the open page."""
+    return tab.page.evaluate("options => axe.run(document, options).then(r => r.violations)", AXE_OPTIONS)
+
+
+def describe(violation: dict) -> str:
+    targets = "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:5])
+    return f"  {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+
+
+@pytest.fixture(scope="session")
+def axe_results(site: BuiltSite, light: Tab, dark: Tab, report_lines: list[str]) -> dict:
+    """Every page in both schemes: axe violations, keyed by (scheme, page)."""
+    results = {}
+    for tab in (light, dark):
+        for path in site.pages:
+            load(tab, site.url(path))
+            scheme = tab.page.get_attribute("body", "data-md-color-scheme")
+            expected = "slate" if tab.scheme == "dark" else "default"
+            assert scheme == expected, f"{path}: the {tab.scheme} scheme was not applied (got {scheme!r})"
+            results[tab.scheme, path] = axe_violations(tab)
+    for path in site.pages:
+        counts = {scheme: len(results[scheme, path]) for scheme in ("light", "dark")}
+        verdict = "pass" if not any(counts.values()) else f"{counts['light']} light / {counts['dark']} dark violations"
+        report_lines.append(f"axe {path or '(home)'}: {verdict}")
+    return results
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation_on_any_page(axe_results: dict, site: BuiltSite, scheme: str) -> None:
+    problems = []
+    for path in site.pages:
+        violations = axe_results[scheme, path]
+        if violations:
+            problems.append(f"{path or '(home)'}:\n" + "\n".join(describe(v) for v in violations))
+    assert not problems, f"axe-core found problems in the {scheme} scheme:\n" + "\n".join(problems)
+
+
+def test_no_page_sends_a_request_to_another_host(axe_results: dict, light: Tab, dark: Tab, site: BuiltSite) -> None:
+    assert len(axe_results) == 2 * len(site.pages)  # every page was loaded in both schemes
+    outside = sorted(set(light.outside_requests + dark.outside_requests))
+    assert not outside, "pages tried to reach other hosts:\n" + "\n".join(outside)
+
+
+def test_axe_finds_no_violation_on_a_phone(browser: object, site: BuiltSite, axe_source: str) -> None:
+    tab = open_tab(browser, "light", viewport=PHONE, init_script=axe_source)
+    try:
+        problems = []
+        for path in ["", *site.condition_paths()[:1]]:
+            load(tab, site.url(path))
+            problems += [f"{path or '(home)'}: {describe(v)}" for v in axe_violations(tab)]
+        assert not problems, "axe-core found problems at phone width:\n" + "\n".join(problems)
+        assert not tab.outside_requests
+    finally:
+        tab.page.context.close()
