@@ -71,6 +71,7 @@ class EvidenceStrength(str, Enum):
     """How well research supports a remedy, in plain words on the page."""
 
     GOOD = "good"
+    SOME = "some"
     MIXED = "mixed"
     LIMITED = "limited"
     NONE = "none"
@@ -229,7 +230,7 @@ class Cause(Strict):
 
 
 class Evidence(Strict):
-    strength: EvidenceStrength = Field(description="How well research supports it: good, mixed, limited, none or not-studied.")
+    strength: EvidenceStrength = Field(description="How well research supports it: good, some (it helps a little), mixed, limited, none or not-studied.")
     summary: Paragraphs = Field(description="What the research shows, in plain words, never stronger than it is.")
     sources: list[SourceRef] = Field(min_length=1, description="The research or guidance behind the summary.")
 

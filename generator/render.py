@@ -55,6 +55,7 @@ LEVEL_TITLES = {
 }
 EVIDENCE_WORDS = {
     "good": "good",
+    "some": "some (it helps a little)",
     "mixed": "mixed (some studies found it helps, others did not)",
     "limited": "limited (few or small studies)",
     "none": "no good evidence that it works",

@@ -10,8 +10,8 @@ from markupsafe import Markup
 # lists), and those that are markup only at its start (headings, lists,
 # admonitions). Hyphens inside words stay as they are, so glossary terms match.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]])")
-_LINE_START = re.compile(r"^([#+\-!|])")
-_LINE_START_NUMBER = re.compile(r"^(\d+)([.)])")
+_LINE_START = re.compile(r"^(\s*)([#+\-!|])")
+_LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 _SPACES = re.compile(r"\s+")
 
 
@@ -19,17 +19,17 @@ def inline(value: object) -> Markup:
     """Escape one line of content text so it shows exactly as written."""
     if isinstance(value, Markup):
         return value
-    text = _SPACES.sub(" ", str(value)).strip()
+    text = _SPACES.sub(" ", str(value))  # no strip: separators such as ", " keep their space
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _LINE_START.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
     text = _LINE_START_NUMBER.sub(r"\1\\\2", text)
     return Markup(text)
 
 
 def paragraphs(value: object) -> Markup:
     """Escape text that may hold several paragraphs, separated by blank lines."""
-    parts = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
     return Markup("\n\n".join(inline(p) for p in parts))
 
 
