@@ -159,7 +159,9 @@ def _serve(args: argparse.Namespace) -> int:
     if _failed(result):
         print("Fix the errors above, then run serve again.", file=sys.stderr)
         return EXIT_CONTENT
-    return mkdocs_engine.serve(args.address, env=_engine_env(args))
+    # Pages at the root of the preview address, as printed, not under the published site's path.
+    env = {**_engine_env(args), "SITE_URL": f"http://{args.address}/"}
+    return mkdocs_engine.serve(args.address, env=env)
 
 
 def _new(args: argparse.Namespace) -> int:

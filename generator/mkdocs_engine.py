@@ -65,7 +65,10 @@ def serve(address: str, *, config_file: Path = Path("mkdocs.yml"), env: dict[str
     config_file = config_file.resolve()
     try:
         return subprocess.run(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", address, "--config-file", str(config_file)],
+            # Not strict: a failed rebuild makes MkDocs' server hold every request until the next good
+            # build, so content errors are logged and the last good pages stay served instead.
+            [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "--dev-addr", address,
+             "--config-file", str(config_file)],
             cwd=config_file.parent, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         ).returncode
     except KeyboardInterrupt:
