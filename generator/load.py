@@ -2,11 +2,13 @@
 
 YAML is parsed with the safe loader only. Anchors and aliases, custom tags and
 duplicate keys are refused, so a content file can never run code or expand
-into a huge document.
+into a huge document. Nothing outside the content folder is read: links
+(symlinks) are refused, and so is any file MkDocs would publish as it is.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, field_path
 from .model import KINDS
 
 try:  # libyaml is 10 to 18 times faster and still gives every node's line and column
@@ -23,7 +25,11 @@ except AttributeError:  # pragma: no cover - only without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_FILE_BYTES = 1_000_000
+MAX_NESTING = 20  # content nests 4 deep; far deeper input would overflow the parser's stack
 SITE_FILE = "site.yaml"
+ROOT_FILES = {SITE_FILE, "README.md"}  # besides the kind folders, all content/ may hold (mkdocs.yml excludes README.md)
+# Invisible characters that can hide or reorder text (control codes, bidirectional overrides, BOM).
+_HIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
@@ -41,6 +47,8 @@ class Document:
     path: str  # as shown in messages, e.g. 'content/causes/dehydration.yaml'
     data: Any
     positions: dict[FieldPath, Position] = field(repr=False)
+    # How plain values that YAML read as something other than text were written, e.g. 'on' (read as true).
+    written: dict[FieldPath, str] = field(default_factory=dict, repr=False)
 
     def position(self, loc: FieldPath) -> Position:
         """The position of loc, or of the nearest enclosing value that has one."""
@@ -63,7 +71,9 @@ def load_content(content_dir: Path, shown_as: str = "content") -> LoadedContent:
     documents: list[Document] = []
     site = None
     site_path = content_dir / SITE_FILE
-    if site_path.is_file():
+    if site_path.is_symlink():
+        diagnostics.append(Diagnostic(f"{shown_as}/{SITE_FILE}", 1, 1, "", _LINK_MESSAGE))
+    elif site_path.is_file():
         site = _load_file(site_path, "site", f"{shown_as}/{SITE_FILE}", diagnostics)
     else:
         diagnostics.append(
@@ -75,23 +85,38 @@ def load_content(content_dir: Path, shown_as: str = "content") -> LoadedContent:
             if doc is not None:
                 documents.append(doc)
     for extra in sorted(content_dir.iterdir()) if content_dir.is_dir() else []:
-        if extra.is_dir() and extra.name not in KINDS and not extra.name.startswith("."):
-            diagnostics.append(
-                Diagnostic(
-                    f"{shown_as}/{extra.name}", 1, 1, "",
-                    f"unknown folder; content goes in one of: {', '.join(KINDS)}",
-                )
-            )
+        if extra.name in KINDS or extra.name in ROOT_FILES or extra.name.startswith("."):
+            continue
+        if extra.is_dir():
+            message = f"unknown folder; content goes in one of: {', '.join(KINDS)}"
+        else:  # MkDocs would publish it as it is, unchecked
+            message = f"not a content file; {shown_as}/ holds only {SITE_FILE} and the folders {', '.join(KINDS)}"
+        diagnostics.append(Diagnostic(f"{shown_as}/{extra.name}", 1, 1, "", message))
     return LoadedContent(site, tuple(documents), tuple(diagnostics))
 
 
+_LINK_MESSAGE = "is a link (symlink); content must be real files inside the content folder, so copy the file here"
+
+
 def _content_files(folder: Path, diagnostics: list[Diagnostic], shown: str) -> Iterator[Path]:
+    if folder.is_symlink():
+        diagnostics.append(Diagnostic(shown, 1, 1, "", _LINK_MESSAGE))
+        return
+    if folder.exists() and not folder.is_dir():
+        diagnostics.append(Diagnostic(shown, 1, 1, "", "must be a folder of .yaml files, not a file"))
+        return
     if not folder.is_dir():
         return
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink():
+            diagnostics.append(Diagnostic(f"{shown}/{path.name}", 1, 1, "", _LINK_MESSAGE))
+        elif path.is_dir():
+            diagnostics.append(
+                Diagnostic(f"{shown}/{path.name}", 1, 1, "", f"is a folder; put content files directly in {shown}/, not in sub-folders")
+            )
+        elif not path.is_file():
             diagnostics.append(
                 Diagnostic(f"{shown}/{path.name}", 1, 1, "", "not a plain file; content files must be .yaml files, not links or folders")
             )
@@ -111,11 +136,16 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
     def fail(line: int, column: int, message: str) -> None:
         diagnostics.append(Diagnostic(shown, line, column, "", message))
 
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    try:
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        fail(1, 1, f"cannot read the file ({exc.strerror}); check that it is a readable file")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        size = path.stat().st_size
         fail(1, 1, f"file is {size:,} bytes; a content file may be at most {MAX_FILE_BYTES:,} bytes. Split it or shorten it")
         return None
-    raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         fail(1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
         return None
@@ -127,15 +157,25 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
         fail(line, column, f"byte 0x{raw[exc.start]:02x} is not UTF-8 text; save the file as UTF-8")
         return None
     if "\x00" in text:
-        fail(1, 1, "file contains a NUL character; save it as plain UTF-8 text")
+        index = text.index("\x00")
+        fail(text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index),
+             "file contains a NUL character; save it as plain UTF-8 text")
         return None
     try:
+        too_deep = _too_deep(text)
+        if too_deep is not None:
+            fail(too_deep.line + 1, too_deep.column + 1,
+                 f"lists or fields are nested more than {MAX_NESTING} deep here; content files nest only a few levels")
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "could not be read"
+        opened_at = "end of stream" in problem and exc.context_mark is not None  # where the quote was opened
+        mark = (exc.context_mark if opened_at else exc.problem_mark) or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         hint = _syntax_hint(problem)
+        if "cannot start any token" in problem and mark is not None:
+            hint = _start_hint(text[mark.index:mark.index + 1])
         context = f" {exc.context}" if exc.context and exc.problem else ""
         fail(line, column, f"YAML syntax error:{context} {problem}{hint}")
         return None
@@ -147,13 +187,27 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
         return None
     positions: dict[FieldPath, Position] = {}
     problems: list[Diagnostic] = []
-    data = _to_data(node, (), positions, problems, shown, set())
+    written: dict[FieldPath, str] = {}
+    data = _to_data(node, (), positions, problems, shown, set(), written)
     if any("anchors and aliases" in p.message for p in problems):
         problems = [p for p in problems if "anchors and aliases" not in p.message] + _aliases(text, shown)
     if problems:
         diagnostics.extend(problems)
         return None
-    return Document(kind, shown, data, positions)
+    return Document(kind, shown, data, positions, written)
+
+
+def _too_deep(text: str) -> yaml.Mark | None:
+    """Where nesting first goes deeper than MAX_NESTING, found from the parser's events before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_NESTING:
+                return event.start_mark
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
 
 
 def _aliases(text: str, shown: str) -> list[Diagnostic]:
@@ -183,6 +237,13 @@ _SYNTAX_HINTS = (
 )
 
 
+def _start_hint(character: str) -> str:
+    """The hint for a character that no YAML value may start with."""
+    if character == "\t":
+        return "; a tab is used here: indent with spaces, not tabs"
+    return f"; a value cannot start with {character!r}: put all of the text in double quotes"
+
+
 def _syntax_hint(problem: str) -> str:
     for clues, hint in _SYNTAX_HINTS:
         if any(clue in problem for clue in clues):
@@ -197,10 +258,11 @@ def _to_data(
     problems: list[Diagnostic],
     shown: str,
     seen: set[int],
+    written: dict[FieldPath, str],
 ) -> Any:
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     positions[loc] = (line, column)
-    where = ".".join(str(p) for p in loc)
+    where = field_path(loc)
     if id(node) in seen:
         problems.append(Diagnostic(shown, line, column, where, "anchors and aliases (& and *) are not allowed; write the value out"))
         return None
@@ -214,24 +276,48 @@ def _to_data(
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(Diagnostic(shown, key_line, key_col, where,
+                                           "merge keys (<<) and aliases are not allowed; write the fields out"))
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(Diagnostic(shown, key_line, key_col, where, "field names must be plain words"))
+                written = f"'{key_node.value}' is not a field name" if isinstance(key_node, yaml.ScalarNode) \
+                    else "a list or group cannot be a field name"
+                problems.append(Diagnostic(shown, key_line, key_col, where,
+                                           f"{written}; field names are words such as 'title', followed by ': '"))
                 continue
             key = key_node.value
+            if not key.isprintable():
+                problems.append(Diagnostic(shown, key_line, key_col, where,
+                                           "a field name contains an invisible character or line break; retype it"))
+                continue
             if key in out:
                 first = positions.get((*loc, key), (0, 0))[0]
                 problems.append(
-                    Diagnostic(shown, key_line, key_col, ".".join(str(p) for p in (*loc, key)),
+                    Diagnostic(shown, key_line, key_col, field_path((*loc, key)),
                                f"duplicate field (first given on line {first}); keep one of them")
                 )
                 continue
-            out[key] = _to_data(value_node, (*loc, key), positions, problems, shown, seen)
+            out[key] = _to_data(value_node, (*loc, key), positions, problems, shown, seen, written)
             positions[(*loc, key, "__key__")] = (key_line, key_col)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, (*loc, i), positions, problems, shown, seen) for i, item in enumerate(node.value)]
+        return [_to_data(item, (*loc, i), positions, problems, shown, seen, written) for i, item in enumerate(node.value)]
     try:
-        return yaml.constructor.SafeConstructor().construct_object(node)
+        value = yaml.constructor.SafeConstructor().construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        problems.append(Diagnostic(shown, line, column, where, f"cannot read this value: {exc}"))
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            message = f"{node.value} is not a real date ({exc}); write a date that exists, as YYYY-MM-DD"
+        else:
+            reason = "the number is too long" if "limit" in str(exc) else str(exc)
+            message = f"cannot read this value ({reason}); correct it, or put text in quotes"
+        problems.append(Diagnostic(shown, line, column, where, message))
         return None
+    if value is not None and not isinstance(value, str) and not node.style:  # plain, not quoted
+        written[loc] = node.value
+    hidden = _HIDDEN_CHARACTER.search(value) if isinstance(value, str) else None
+    if hidden is not None:
+        problems.append(Diagnostic(shown, line, column, where,
+            f"contains the invisible character U+{ord(hidden.group()):04X}; delete it (retype the text around it)"))
+        return None
+    return value

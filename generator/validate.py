@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
-from .model import KINDS, REFERENCES, Condition, SiteSettings, Strict
+from .model import KINDS, REFERENCES, Condition, SiteSettings, Strict, Term, TermKind
 
 REVIEW_WARNING_DAYS = 60
 _SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source"}
@@ -42,6 +42,10 @@ def validate(
     # Files that exist but failed validation still count as known ids, so one
     # bad file does not also report every reference to it as unknown.
     invalid_ids: dict[str, set[str]] = {kind: set() for kind in KINDS}
+    for problem in loaded.diagnostics:  # files that could not even be read as YAML
+        *_, kind, name = ("", "", *problem.file.split("/"))
+        if kind in invalid_ids and name.endswith(".yaml"):
+            invalid_ids[kind].add(name.removesuffix(".yaml"))
     for doc in loaded.documents:
         entry = _model(doc, KINDS[doc.kind], diagnostics)
         if entry is None:
@@ -67,6 +71,13 @@ def validate(
         diagnostics.extend(_check_references(doc, entries, invalid_ids))
         entry = entries[kind][entry_id]
         if isinstance(entry, Condition):
+            for i, muscle in enumerate(entry.muscles):
+                term = entries["terms"].get(muscle)
+                if isinstance(term, Term) and term.kind is not TermKind.MUSCLE:
+                    line, col = doc.position(("muscles", i))
+                    diagnostics.append(Diagnostic(doc.path, line, col, f"muscles[{i}]",
+                        f"'{muscle}' is a glossary word (kind: {term.kind.value}), not a muscle; "
+                        "list only terms with kind: muscle here"))
             for i, rel in enumerate(entry.related):
                 if rel.condition == entry.id:
                     line, col = doc.position(("related", i, "condition"))
@@ -113,6 +124,11 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         message = f"required field is missing; add '{loc[-1]}:'" + (f" ({described})" if described else "")
     elif value is None and loc in doc.positions:
         message = _empty_message(model, loc, kind, err)
+    elif kind == "string_type" and loc in doc.written:
+        written = doc.written[loc]
+        found = ("true/false", "true/false") if isinstance(value, bool) else \
+            ("a date", "a date") if isinstance(value, dt.date) else ("a number", str(value))
+        message = f"expected text, found {found[0]} (YAML reads {written} as {found[1]}); put it in quotes: \"{written}\""
     elif kind == "string_type":
         message = f"expected text, found {_describe(value)}"
         if isinstance(value, (bool, int, float, dt.date)) or value is None:
@@ -126,8 +142,12 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         message = f"expected a list (lines starting with '- '), found {_describe(value)}"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected fields (name: value lines), found {_describe(value)}"
+    elif kind == "string_too_short" and err.get("ctx", {}).get("min_length", 1) > 1:
+        message = f"is too short; use at least {err['ctx']['min_length']} characters"
     elif kind == "string_too_short":
         message = "must not be empty"
+    elif kind == "value_error":
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
     elif kind == "string_too_long":
         limit = err.get("ctx", {}).get("max_length")
         message = f"is {len(str(value))} characters long; shorten it to at most {limit}"
@@ -233,14 +253,14 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"true/false ({'yes' if value else 'no'}, which YAML reads as a yes/no value)"
+        return "true/false (YAML reads yes, no, on and off as true/false)"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
     if isinstance(value, dt.date):
         return f"a date ({value.isoformat()})"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"'{shown}'"
+        return "'" + "".join(c if c.isprintable() else repr(c)[1:-1] for c in shown) + "'"  # one line, no escapes
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

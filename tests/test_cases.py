@@ -3,6 +3,8 @@
 A case folder holds:
 - content/: files laid over a copy of tests/fixtures/minimal (so a case holds only what it changes);
 - delete.txt (optional): paths inside content/ to remove from that copy, one a line;
+- generate.txt (optional): files too big or too odd to keep in git, one a line (see _generate);
+- outside/ (optional): files copied beside content/, for links that point out of it;
 - expected.txt: the exit code and everything `python -m generator validate` prints;
 - expected/ (optional): the Markdown pages `render` writes, for cases whose content is valid.
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -44,7 +47,34 @@ def make_content(case: Path, workdir: Path) -> Path:
             if line.strip():
                 target = content / line.strip()
                 shutil.rmtree(target) if target.is_dir() else target.unlink()
+    _generate(case, workdir, content)
     return content
+
+
+def _generate(case: Path, workdir: Path, content: Path) -> None:
+    """Make what generate.txt asks for inside content/: `link PATH TARGET`, `pad PATH FIELD N` or `nest PATH FIELD N`."""
+    if (case / "outside").is_dir():
+        shutil.copytree(case / "outside", workdir / "outside")
+    spec = case / "generate.txt"
+    for line in spec.read_text().splitlines() if spec.exists() else []:
+        if not line.strip() or line.startswith("#"):
+            continue
+        action, path, *args = line.split()
+        target = content / path
+        if action == "link":  # a symlink, e.g. to a file or folder outside content/
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            elif target.exists() or target.is_symlink():
+                target.unlink()
+            target.symlink_to(args[0])
+        elif action in ("pad", "nest"):  # the field set to N characters of words, or to lists N deep
+            field, size = args[0], int(args[1])
+            value = ("cramp " * (size // 6 + 1))[:size].strip() if action == "pad" else "[" * size + "]" * size
+            text = target.read_text(encoding="utf-8")
+            text, found = re.subn(rf"(?m)^{field}: .*$", lambda _: f"{field}: {value}", text, count=1)
+            target.write_text(text if found else f"{text}{field}: {value}\n", encoding="utf-8")
+        else:
+            raise ValueError(f"{spec}: unknown action {action!r}")
 
 
 def run_cli(args: list[str]) -> tuple[int, str]:
