@@ -8,6 +8,7 @@ replacing this file only.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import logging
 import os
@@ -34,6 +35,7 @@ def build(site_dir: Path, *, config_file: Path = Path("mkdocs.yml"), env: dict[s
     config_file = config_file.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    staging.chmod(0o755)  # mkdtemp gives 0700; GitHub Pages refuses a tree that others cannot read
     try:
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
@@ -49,15 +51,27 @@ def build(site_dir: Path, *, config_file: Path = Path("mkdocs.yml"), env: dict[s
 
 
 def _replace_dir(new: Path, target: Path) -> None:
-    """Swap new into target with two renames, so target is never half written."""
+    """Put new in target's place in one step, so target is at every moment either all old or all new."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # new now holds the old tree
+        return
     old = None
-    if target.exists():
+    if target.exists():  # no atomic exchange here: two renames, with a moment between them without target
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
         old.rmdir()
         target.rename(old)
     new.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2(RENAME_EXCHANGE); False where that is not available."""
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def serve(address: str, *, config_file: Path = Path("mkdocs.yml"), env: dict[str, str] | None = None) -> int:
@@ -115,6 +129,7 @@ def on_config(config: Any) -> Any:
         else:
             raise PluginError(f"The content has errors; nothing was built.\n{report}")
     state["last_good"] = result
+    state["content_date"] = _newest_review(result.site)
     config["nav"] = result.rendered.nav
     _persistent()["pages"] = result.rendered.pages
     return config
@@ -126,6 +141,19 @@ def on_files(files: Any, config: Any) -> Any:
     for path, markdown in _persistent()["pages"].items():
         files.append(File.generated(config, path, content=markdown))
     return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Date each page by its last review, not the build clock, so every build writes the same sitemap."""
+    if "SOURCE_DATE_EPOCH" not in os.environ:  # when set, MkDocs dates every page by it
+        page.update_date = str(page.meta.get("last_reviewed") or _persistent()["content_date"])
+    return markdown
+
+
+def _newest_review(site: Any) -> str:
+    """The newest review date in the content: the date of pages that have no review of their own."""
+    dates = [entry.review.last_reviewed for entry in (*site.conditions, *site.causes, *site.remedies)]
+    return max(dates, default=dt.date(1970, 1, 1)).isoformat()
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
