@@ -140,6 +140,8 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         message = f"expected one of {expected}, found {_describe(value)}{hint}"
     elif kind == "list_type":
         message = f"expected a list (lines starting with '- '), found {_describe(value)}"
+        if isinstance(value, str) and "," not in value:
+            message += f"; for a list of one, write [{value}]"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected fields (name: value lines), found {_describe(value)}"
     elif kind == "string_too_short" and err.get("ctx", {}).get("min_length", 1) > 1:
