@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_TOOLS := tests/tools/node_modules/.package-lock.json
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: site test serve validate render clean golden publish-check screenshots
+.PHONY: site test serve validate render clean golden publish-check new report schema screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ validate: $(STAMP)  ## check the content and print every problem
 
 render: $(STAMP)  ## write the Markdown tree to build/markdown/
 	$(PY) -m generator render --out build/markdown
+
+new: $(STAMP)  ## start a new page from a skeleton: make new KIND=condition ID=foot-cramps
+	$(PY) -m generator new $(KIND) $(ID)
+
+report: $(STAMP)  ## per page: reading level (SMOG), words, sources, review dates; pages nothing links to
+	$(PY) -m generator report --allow-overdue
+
+schema: $(STAMP)  ## after changing generator/model.py: refresh generator/schema/ and the field reference in content/README.md
+	$(PY) -m generator schema
+	$(PY) -m generator guide
 
 screenshots: $(STAMP)  ## build site/, then PNGs of the home page and a condition page (phone, desktop; light, dark) in screenshots/
 	$(PY) -m generator build --allow-overdue

@@ -230,6 +230,8 @@ class Cause(Strict):
 
 
 class Evidence(Strict):
+    """What research says about the remedy, and how sure it is."""
+
     strength: EvidenceStrength = Field(description="How well research supports it: good, some (it helps a little), mixed, limited, none or not-studied.")
     summary: Paragraphs = Field(description="What the research shows, in plain words, never stronger than it is.")
     sources: list[SourceRef] = Field(min_length=1, description="The research or guidance behind the summary.")

@@ -69,7 +69,10 @@ def format_table(reports: list[PageReport], today: dt.date) -> str:
     else:
         lines.append(f"Every page scores SMOG {SMOG_LIMIT:g} or lower.")
     if orphans:
-        lines.append(f"{_pages(len(orphans))} that no other page links to (only lists and menus do): {', '.join(orphans)}")
+        lines.append(f"{_pages(len(orphans))} that no other page links to (only lists and menus do):")
+        for folder in sorted({path.rpartition("/")[0] for path in orphans}):
+            names = [p.rpartition("/")[2].removesuffix(".md") for p in orphans if p.startswith(folder + "/")]
+            lines.append(f"  {folder}/ ({len(names)}): {', '.join(names)}")
     return "\n".join(lines)
 
 

@@ -127,12 +127,17 @@ def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
         if "$ref" in node:
             node = {**defs[node["$ref"].rsplit("/", 1)[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
         elif "allOf" in node and len(node["allOf"]) == 1:
-            node = {**_resolve(node["allOf"][0], defs), **{k: v for k, v in node.items() if k != "allOf"}}
+            node = _merge(_resolve(node["allOf"][0], defs), {k: v for k, v in node.items() if k != "allOf"})
         elif "anyOf" in node:
             options = [o for o in node["anyOf"] if o.get("type") != "null"]
-            node = {**_resolve(options[0], defs), **{k: v for k, v in node.items() if k != "anyOf"}}
+            node = _merge(_resolve(options[0], defs), {k: v for k, v in node.items() if k != "anyOf"})
         else:
             return node
+
+
+def _merge(inner: dict[str, Any], outer: dict[str, Any]) -> dict[str, Any]:
+    """Outer keywords win, but the value type's own description is kept: it says what a reference points at."""
+    return {**inner, **outer, "type_description": inner.get("type_description", inner.get("description", ""))}
 
 
 def _field(key: str, prop: dict[str, Any], required: bool, defs: dict[str, Any]) -> FieldDoc:
@@ -168,8 +173,9 @@ def _words(value: dict[str, Any]) -> str:
             return "web address, starting https://"
         if "pattern" in value:
             return "id: the file name without .yaml"
-        if value.get("description", "").startswith("The id of"):
-            return "id of " + value["description"].removeprefix("The id of ").rstrip(".")
+        about = value.get("type_description") or value.get("description", "")
+        if about.startswith("The id of"):
+            return "id of " + about.removeprefix("The id of ").rstrip(".")
         if value.get("maxLength", LONG_TEXT) > LONG_TEXT:
             return "text; a blank line starts a new paragraph"
         return "one line of text"
