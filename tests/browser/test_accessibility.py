@@ -78,3 +78,51 @@ def test_axe_finds_no_violation_on_a_phone(browser: object, site: BuiltSite, axe
         assert not tab.outside_requests
     finally:
         tab.page.context.close()
+
+
+# --- keyboard --------------------------------------------------------------------------------
+
+FOCUS_STYLE = """el => {
+    const style = getComputedStyle(el);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
+                    && style.outlineColor !== 'rgba(0, 0, 0, 0)' && style.outlineColor !== 'transparent';
+    return {outline, shadow: style.boxShadow !== 'none', background: style.backgroundColor};
+}"""
+
+
+def test_skip_link_comes_first_and_moves_to_the_content(light: Tab, site: BuiltSite) -> None:
+    page = light.page
+    page.goto(site.url(site.condition_paths()[0]))
+    page.keyboard.press("Tab")
+    skip = page.locator("a.md-skip")
+    assert skip.evaluate("el => el === document.activeElement"), "the first Tab should reach the skip link"
+    assert skip.inner_text().strip() == "Skip to content"
+    page.wait_for_function("() => getComputedStyle(document.querySelector('a.md-skip')).opacity === '1'")
+    box = skip.bounding_box()
+    assert box and box["width"] > 10 and box["height"] > 10 and box["y"] >= 0, "the skip link must show when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#" + page.locator("article h1").get_attribute("id")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('article') !== null"), "after skipping, Tab goes into the page"
+
+
+def test_every_control_shows_where_the_keyboard_focus_is(light: Tab, site: BuiltSite) -> None:
+    page = light.page
+    unmarked = []
+    for path in ("", site.condition_paths()[0]):
+        page.goto(site.url(path))
+        page.mouse.move(0, 0)
+        seen = set()
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate_handle("document.activeElement")
+            label = page.evaluate("""el => el.tagName.toLowerCase() + (el.className ? '.' + el.className.split(' ')[0] : '')
+                                       + ' ' + (el.textContent || el.value || '').trim().slice(0, 30)""", focused)
+            if label in seen or page.evaluate("el => el === document.body", focused):
+                break
+            seen.add(label)
+            style = page.evaluate(FOCUS_STYLE, focused)
+            if not (style["outline"] or style["shadow"]):
+                unmarked.append(f"{path or '(home)'}: {label}")
+        assert len(seen) >= 10, f"{path or '(home)'}: only {len(seen)} places took the keyboard focus: {sorted(seen)}"
+    assert not unmarked, "focus is not visible on:\n" + "\n".join(unmarked)
