@@ -140,8 +140,10 @@ def care_cards(tab: Tab) -> list[dict]:
           prefixHidden: box.width <= 1 && box.height <= 1,
           heading: heading.textContent.replace(/\\s+/g, ' ').trim(),
           headingTag: heading.tagName,
-          items: [...card.querySelectorAll(':scope > ul > li')].map(li => li.textContent.replace(/\\s+/g, ' ').trim()),
-          links: [...card.querySelectorAll(':scope > ul > li a')].map(a => a.getAttribute('href')),
+          items: [...card.querySelectorAll(':scope > ul > li')].map(li => ({
+            text: li.textContent.replace(/\\s+/g, ' ').trim(),
+            links: [...li.querySelectorAll('a')].map(a => a.getAttribute('href')),
+          })),
           style: [getComputedStyle(heading).backgroundColor, getComputedStyle(card).backgroundColor].join(' / '),
         };
       })""")
@@ -152,14 +154,14 @@ def test_condition_care_cards_follow_the_nhs_pattern(light: Tab, site: BuiltSite
     for condition in site.content.conditions:
         light.page.goto(site.url(f"conditions/{condition.id}/"))
         cards = care_cards(light)
-        shown = [(PREFIXES[card["prefix"]], item) for card in cards for item in card["items"]]
+        shown = [(PREFIXES[card["prefix"]], item["text"]) for card in cards for item in card["items"]]
         expected = sorted(((s.level, words(s.sign)) for s in condition.get_help), key=lambda p: -p[0].rank)
-        assert [(level, words(item)) for level, item in shown] == expected, f"{condition.id}: signs or their order differ"
+        assert shown == expected, f"{condition.id}: signs or their order differ"
         for card in cards:
             assert card["prefixHidden"], f"{condition.id}: the prefix {card['prefix']!r} should be visually hidden"
             assert card["headingTag"] == "H3" and card["heading"].startswith(card["prefix"])
             assert 1 <= len(card["items"]) <= 5, f"{condition.id}: a care card has {len(card['items'])} signs"
-            assert not card["links"], f"{condition.id}: care cards on a condition page carry no links"
+            assert not any(item["links"] for item in card["items"]), f"{condition.id}: care cards here carry no links"
             styles.setdefault(card["prefix"], set()).add(card["style"])
     for prefix, seen in styles.items():
         assert len(seen) == 1, f"cards {prefix!r} are styled in more than one way: {seen}"
@@ -172,13 +174,14 @@ def test_when_to_get_help_page_gathers_every_sign_by_level(light: Tab, site: Bui
     cards = care_cards(light)
     levels = [PREFIXES[card["prefix"]] for card in cards]
     assert levels == sorted(levels, key=lambda level: -level.rank), "the most serious level comes first"
-    found = {(PREFIXES[card["prefix"]], item) for card in cards for item in card["items"]}
-    for card in cards:
-        assert len(card["items"]) <= 5
+    assert all(1 <= len(card["items"]) <= 5 for card in cards), "a card holds 1 to 5 signs"
+    shown = {(PREFIXES[card["prefix"]], item["text"]): item["links"] for card in cards for item in card["items"]}
     for condition in site.content.conditions:
         for sign in condition.get_help:
-            assert (sign.level, f"{words(sign.sign)} ({condition.title})") in found, (
-                f"get-help/ lacks {sign.sign!r} ({condition.id}) under its level")
+            links = [href for (level, text), hrefs in shown.items() for href in hrefs
+                     if level is sign.level and text.startswith(words(sign.sign) + " (")]
+            assert any(href.endswith(f"conditions/{condition.id}/") for href in links), (
+                f"get-help/ lacks {sign.sign!r} linked to {condition.id} under {sign.level.value}")
 
 
 # --- structured data and page metadata -----------------------------------------------------
