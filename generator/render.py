@@ -22,7 +22,7 @@ from markupsafe import Markup
 from . import structured_data
 from .link import Site
 from .model import CareLevel, Condition, Review, Term
-from .text import first_sentence, html_text, inline, paragraphs
+from .text import first_sentence, html_text, inline, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAV_LIST_LIMIT = 30  # longer lists stay on their index page, out of every page's navigation
@@ -76,6 +76,7 @@ def make_environment() -> Environment:
     )
     env.filters["paras"] = paragraphs
     env.filters["html"] = html_text
+    env.filters["link_url"] = link_url
     env.filters["date"] = lambda d: Markup(f"{d.day} {d:%B %Y}")
     env.filters["first_sentence"] = first_sentence
     env.globals["care_levels"] = CARE_LEVELS
@@ -104,7 +105,7 @@ def _navigation(site: Site) -> list[Any]:
     def section(title: str, folder: str, items: Sequence[Any], label: Callable[[Any], str]) -> NavItem:
         children: list[Any] = [f"{folder}/index.md"]
         if len(items) <= NAV_LIST_LIMIT:
-            children += [{label(i): f"{folder}/{i.id}.md"} for i in items]
+            children += [{theme_text(label(i)): f"{folder}/{i.id}.md"} for i in items]  # the theme prints labels as HTML
         return {title: children}
 
     return [
@@ -192,9 +193,10 @@ class _Renderer:
             return Markup(posixpath.relpath(target, posixpath.dirname(path) or "."))
 
         report = self.report_url(title, path)
-        meta: dict[str, Any] = {"title": title, "description": description}
+        # The theme prints these as HTML, so they leave the generator escaped (see text.theme_text).
+        meta: dict[str, Any] = {"title": theme_text(title), "description": theme_text(description)}
         if tags:
-            meta["tags"] = list(dict.fromkeys(tags))
+            meta["tags"] = list(dict.fromkeys(theme_text(t) for t in tags))
         if search_boost:
             meta["search"] = {"boost": search_boost}
         if jsonld is not None:
