@@ -81,6 +81,7 @@ def test_every_name_a_condition_is_also_called_finds_it(light: Tab, site: BuiltS
         if not pages_listing(site, name) & set(results):
             missed.append(f"{name!r} -> {results}")
     assert not missed, f"these names did not find their page in the first {NEAR_THE_TOP} results:\n" + "\n".join(missed)
+    assert not light.outside_requests, f"search reached other hosts: {light.outside_requests}"
 
 
 # --- glossary tooltips -------------------------------------------------------------------
