@@ -126,3 +126,45 @@ def test_every_control_shows_where_the_keyboard_focus_is(light: Tab, site: Built
                 unmarked.append(f"{path or '(home)'}: {label}")
         assert len(seen) >= 10, f"{path or '(home)'}: only {len(seen)} places took the keyboard focus: {sorted(seen)}"
     assert not unmarked, "focus is not visible on:\n" + "\n".join(unmarked)
+
+
+ON_SCREEN = """el => {
+    const shown = el.classList.contains('md-option') ? el.nextElementSibling : el;  // a colour toggle shows on its label
+    const box = shown.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.left >= 0 && box.right <= window.innerWidth + 1;
+}"""
+
+
+def test_on_a_phone_the_keyboard_focus_stays_on_screen_and_opens_the_menu(browser: object, site: BuiltSite) -> None:
+    tab = open_tab(browser, "light", viewport=PHONE)
+    page = tab.page
+    try:
+        page.goto(site.url(site.condition_paths()[0]))
+        hidden = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            focused = page.evaluate_handle("document.activeElement")
+            if not page.evaluate(ON_SCREEN, focused):
+                hidden.append(page.evaluate("el => el.outerHTML.slice(0, 80)", focused))
+        assert not hidden, "the keyboard focus went off screen on:\n" + "\n".join(hidden)
+
+        page.goto(site.url(site.condition_paths()[0]))
+        menu = page.locator("label[for='__drawer'].md-header__button")
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if menu.evaluate("el => el === document.activeElement"):
+                break
+        else:
+            pytest.fail("the menu button was not reached with the Tab key")
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.getElementById('__drawer').checked"), "Enter should open the menu"
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"):
+                break
+        else:
+            pytest.fail("the open menu's links were not reached with the Tab key")
+        page.wait_for_timeout(300)  # the drawer slides in
+        assert page.evaluate(ON_SCREEN, page.evaluate_handle("document.activeElement"))
+    finally:
+        page.context.close()
