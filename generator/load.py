@@ -179,8 +179,15 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
         context = f" {exc.context}" if exc.context and exc.problem else ""
         fail(line, column, f"YAML syntax error:{context} {problem}{hint}")
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere, e.g. a control code
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        at = exc.position  # libyaml counts bytes of the UTF-8 text
+        line_start = raw.rfind(b"\n", 0, at) + 1
+        fail(raw.count(b"\n", 0, at) + 1, len(raw[line_start:at].decode("utf-8", "replace")) + 1,
+             f"the file contains the invisible character U+{code:04X}; delete it (retype the text around it)")
+        return None
     except yaml.YAMLError as exc:
-        fail(1, 1, f"YAML error: {exc}")
+        fail(1, 1, f"YAML error: {' '.join(str(exc).split())}")
         return None
     if node is None:
         fail(1, 1, "file is empty; it must hold the fields of one entry (see 'python -m generator new')")

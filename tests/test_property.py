@@ -24,7 +24,7 @@ from typing import Any
 
 import markdown
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.yaml import yaml_load
 from pydantic import ValidationError
@@ -120,6 +120,7 @@ def test_mutated_file_is_refused_or_valid_never_a_crash(data: st.DataObject, nam
         kind = "site" if name == "site.yaml" else name.split("/")[0]
         rejected = oracle_rejects(path, kind)
         result = check(content)
+        event(f"{'refused' if not result.ok else 'valid'}, oracle {'refuses' if rejected else 'accepts'}")
         if rejected:
             assert not result.ok and any(d.file == f"content/{name}" for d in result.diagnostics)
 
@@ -159,6 +160,7 @@ def test_any_value_in_any_field_is_reported_or_valid(data: st.DataObject, name: 
         kind = "site" if name == "site.yaml" else name.split("/")[0]
         rejected = oracle_rejects(path, kind)
         result = check(content)
+        event(f"{'refused' if not result.ok else 'valid'}, oracle {'refuses' if rejected else 'accepts'}")
         if rejected:
             assert not result.ok
 
@@ -226,6 +228,7 @@ def test_any_title_is_shown_as_written_in_one_heading(title: str) -> None:
         document["title"] = title
         path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
         result = check(content)
+        event("refused" if not result.ok else "shown")
         if not result.ok:  # refused, e.g. an invisible control character: nothing to show
             return
         assert result.rendered is not None
