@@ -105,7 +105,7 @@ def test_wrong_usage_exits_2(args: list[str]) -> None:
 def test_new_writes_a_skeleton_that_fails_only_with_fill_it_in_messages(kind: str, content: Path) -> None:
     code, output = run(["new", kind, "test-new"])
     assert code == 0, output
-    path = next(content.glob(f"*/test-new.yaml"))
+    path = next(content.glob("*/test-new.yaml"))
     assert "Fill in every empty field" in output and str(path.relative_to(content.parent)) in output
 
     code, output = run(["validate", "--content", "content", "--today", TODAY])
@@ -118,7 +118,7 @@ def test_new_writes_a_skeleton_that_fails_only_with_fill_it_in_messages(kind: st
 @pytest.mark.parametrize("kind", NEW_KINDS)
 def test_a_filled_in_skeleton_is_valid_content(kind: str, content: Path) -> None:
     assert run(["new", kind, "test-new"])[0] == 0
-    path = next(content.glob(f"*/test-new.yaml"))
+    path = next(content.glob("*/test-new.yaml"))
     path.write_text(fill_in(path.read_text(encoding="utf-8"), kind), encoding="utf-8")
 
     code, output = run(["validate", "--content", "content", "--today", TODAY])
