@@ -6,6 +6,7 @@ from typing import Any
 
 from .link import Site
 from .model import Condition, RemedyKind
+from .text import first_sentence
 
 _THERAPY_TYPES = {
     RemedyKind.TECHNIQUE: "MedicalTherapy",
@@ -40,6 +41,9 @@ def condition_page(site: Site, condition: Condition, url_path: str) -> dict[str,
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": condition.title,
+        "description": first_sentence(condition.summary),
+        "inLanguage": "en",
+        "aspect": _aspects(condition),
         "lastReviewed": condition.review.last_reviewed.isoformat(),
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "publisher": {"@type": "Organization", "name": site.settings.publisher},
@@ -49,3 +53,13 @@ def condition_page(site: Site, condition: Condition, url_path: str) -> dict[str,
         page["reviewedBy"] = {"@type": "Person", "name": condition.review.reviewed_by.name,
                               "jobTitle": condition.review.reviewed_by.role}
     return page
+
+
+def _aspects(condition: Condition) -> list[str]:
+    """The parts of the condition the page covers, in schema.org's words, for the sections it has."""
+    aspects = ["Overview", "Symptoms", "Causes"]
+    if condition.during or condition.treatment:
+        aspects.append("Treatment")
+    if condition.prevention:
+        aspects.append("Prevention")
+    return aspects

@@ -19,6 +19,13 @@ from generator.model import CareLevel
 EVERYDAY_SEARCHES = ["charley horse", "butt cramp", "knot in glute", "cramp at night"]
 NEAR_THE_TOP = 3  # every other name in `also_called` must find its page among the first results
 MAX_PAGE_WEIGHT = 150_000  # bytes, compressed, first visit, everything the page loads
+ASPECT_SECTIONS = {  # schema.org MedicalWebPage aspect -> the page sections that cover it
+    "Overview": {"What it feels like"},
+    "Symptoms": {"What it feels like"},
+    "Causes": {"Causes"},
+    "Treatment": {"What to do during a cramp", "Treatment from a doctor"},
+    "Prevention": {"How to stop it coming back"},
+}
 PREFIXES = {  # hidden prefix -> level, most serious first
     "Immediate action required:": CareLevel.EMERGENCY,
     "Urgent advice:": CareLevel.URGENT,
@@ -301,6 +308,10 @@ def test_condition_pages_carry_json_ld_true_to_the_page(light: Tab, site: BuiltS
             assert any(link.endswith(therapy["name"]) for link in remedy_links), f"{path}: {therapy['name']!r} is not linked"
         summary = words(light.page.inner_text("article h1 + p"))
         assert summary.startswith(head.meta["description"].removesuffix("…")), f"{path}: description is not the summary"
+        assert data["description"] == head.meta["description"], f"{path}: JSON-LD and meta descriptions differ"
+        headings = set(light.page.eval_on_selector_all("article h2", "hs => hs.map(h => h.textContent.trim())"))
+        for aspect in data["aspect"]:
+            assert ASPECT_SECTIONS[aspect] & headings, f"{path}: aspect {aspect!r} has no section on the page"
 
 
 # --- print ------------------------------------------------------------------------------------
