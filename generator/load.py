@@ -176,6 +176,8 @@ def _load_file(path: Path, kind: str, shown: str, diagnostics: list[Diagnostic])
         hint = _syntax_hint(problem)
         if "cannot start any token" in problem and mark is not None:
             hint = _start_hint(text[mark.index:mark.index + 1])
+        if "mapping values are not allowed" in problem and mark is not None and _indented_too_far(text, mark.line):
+            hint = "; this line is indented further than the field above it: line it up with the fields it belongs with"
         context = f" {exc.context}" if exc.context and exc.problem else ""
         fail(line, column, f"YAML syntax error:{context} {problem}{hint}")
         return None
@@ -242,6 +244,19 @@ _SYNTAX_HINTS = (
     (("end of stream",), "a quote is opened but never closed; add the closing quote"),
     (("expected ',' or ']'",), "a [ list is not closed; end it with ] on the same line"),
 )
+
+
+def _indented_too_far(text: str, line: int) -> bool:
+    """Whether a line starts right of the value of the field above it (a slip, not a colon in text)."""
+    lines = text.splitlines()
+    above = next((lines[i] for i in range(line - 1, -1, -1) if lines[i].strip()), "")
+    if not lines or line >= len(lines) or above.rstrip().endswith(":"):  # above opens a group: indenting is right
+        return False
+
+    def start(row: str) -> int:
+        return len(row) - len(row.lstrip(" -"))
+
+    return start(lines[line]) > start(above)
 
 
 def _start_hint(character: str) -> str:
