@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import Browser, Page, Route
+
 from generator.link import Site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,19 +41,19 @@ class BuiltSite:
 class Tab:
     """One browser page kept open for the session, with the requests it tried to send elsewhere."""
 
-    page: object
+    page: Page
     scheme: str
     outside_requests: list[str] = field(default_factory=list)
 
 
-def open_tab(browser: object, scheme: str = "light", viewport: dict[str, int] = DESKTOP, init_script: str = "") -> Tab:
+def open_tab(browser: Browser, scheme: str = "light", viewport: dict[str, int] = DESKTOP, init_script: str = "") -> Tab:
     """A new page in a fresh context that records and blocks every request to a host other than 127.0.0.1."""
     context = browser.new_context(viewport=viewport, color_scheme=scheme, service_workers="block")
     if init_script:
         context.add_init_script(init_script)  # e.g. axe-core, in every page before its own scripts
     tab = Tab(page=context.new_page(), scheme=scheme)
 
-    def guard(route: object) -> None:
+    def guard(route: Route) -> None:
         url = route.request.url
         if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).hostname == "127.0.0.1":
             route.continue_()

@@ -16,6 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, ROOT, BuiltSite, Tab, open_tab
 
 from generator import mkdocs_engine, pipeline
@@ -29,6 +30,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def _content_dir() -> Path:
+    """The real content, or the folder named by BROWSER_TEST_CONTENT."""
     chosen = os.environ.get("BROWSER_TEST_CONTENT")
     return (ROOT / chosen).resolve() if chosen else ROOT / "content"
 
@@ -50,6 +52,7 @@ def _build(content: Path, workdir: Path, site_url: str) -> Path:
 
 
 def _page_paths(site_dir: Path) -> list[str]:
+    """Every HTML page of the built site, as a path under the site's address."""
     pages = []
     for html in sorted(site_dir.rglob("*.html")):
         relative = html.relative_to(site_dir).as_posix()
@@ -83,12 +86,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install Debian's chromium package (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -96,7 +97,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def light(browser: object, axe_source: str) -> Iterator[Tab]:
+def light(browser: Browser, axe_source: str) -> Iterator[Tab]:
     """A desktop-sized page in the light colour scheme, with axe-core loaded, reused by the tests."""
     tab = open_tab(browser, "light", init_script=axe_source)
     yield tab
@@ -104,7 +105,7 @@ def light(browser: object, axe_source: str) -> Iterator[Tab]:
 
 
 @pytest.fixture(scope="session")
-def dark(browser: object, axe_source: str) -> Iterator[Tab]:
+def dark(browser: Browser, axe_source: str) -> Iterator[Tab]:
     """A desktop-sized page in the dark colour scheme, with axe-core loaded, reused by the tests."""
     tab = open_tab(browser, "dark", init_script=axe_source)
     yield tab
@@ -113,6 +114,7 @@ def dark(browser: object, axe_source: str) -> Iterator[Tab]:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
+    """axe-core's script, installed from npm by `make test`."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} not found: run `npm ci --prefix tests/browser` (make test does it)")
     return AXE_JS.read_text(encoding="utf-8")
@@ -124,7 +126,8 @@ def report_lines(request: pytest.FixtureRequest) -> list[str]:
     return request.config.stash.setdefault(SUMMARY_KEY, [])
 
 
-def pytest_terminal_summary(terminalreporter: object, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Print the figures the browser tests measured."""
     lines = config.stash.get(SUMMARY_KEY, [])
     if lines:
         terminalreporter.section("browser measurements")

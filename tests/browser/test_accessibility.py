@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
+from playwright.sync_api import Browser
 from browser_support import PHONE, BuiltSite, Tab, open_tab
 
 AXE_OPTIONS = {"resultTypes": ["violations"]}  # every rule axe runs by default: WCAG 2.x A and AA, and best practice
@@ -66,7 +66,7 @@ def test_no_page_sends_a_request_to_another_host(axe_results: dict, light: Tab, 
     assert not outside, "pages tried to reach other hosts:\n" + "\n".join(outside)
 
 
-def test_axe_finds_no_violation_on_a_phone(browser: object, site: BuiltSite, axe_source: str) -> None:
+def test_axe_finds_no_violation_on_a_phone(browser: Browser, site: BuiltSite, axe_source: str) -> None:
     tab = open_tab(browser, "light", viewport=PHONE, init_script=axe_source)
     try:
         problems = []
@@ -135,7 +135,7 @@ ON_SCREEN = """el => {
 }"""
 
 
-def test_on_a_phone_the_keyboard_focus_stays_on_screen_and_opens_the_menu(browser: object, site: BuiltSite) -> None:
+def test_on_a_phone_the_keyboard_focus_stays_on_screen_and_opens_the_menu(browser: Browser, site: BuiltSite) -> None:
     tab = open_tab(browser, "light", viewport=PHONE)
     page = tab.page
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Browser
 from browser_support import BuiltSite, Tab, open_tab
 
 from generator.model import CareLevel
@@ -317,7 +318,7 @@ def test_condition_pages_carry_json_ld_true_to_the_page(light: Tab, site: BuiltS
 # --- print ------------------------------------------------------------------------------------
 
 
-def test_condition_page_prints_as_a_clean_leaflet(browser: object, site: BuiltSite) -> None:
+def test_condition_page_prints_as_a_clean_leaflet(browser: Browser, site: BuiltSite) -> None:
     tab = open_tab(browser, "light")
     page = tab.page
     try:
@@ -338,7 +339,7 @@ def test_condition_page_prints_as_a_clean_leaflet(browser: object, site: BuiltSi
 # --- page weight ---------------------------------------------------------------------------------
 
 
-def test_condition_page_weight_on_a_first_visit(browser: object, site: BuiltSite, report_lines: list[str]) -> None:
+def test_condition_page_weight_on_a_first_visit(browser: Browser, site: BuiltSite, report_lines: list[str]) -> None:
     heaviest = max(site.condition_paths(), key=lambda p: (site.root / p / "index.html").stat().st_size)
     tab = open_tab(browser, "light")
     responses = []
