@@ -43,10 +43,13 @@ def axe_results(site: BuiltSite, light: Tab, dark: Tab, report_lines: list[str])
             start_axe(tab)
         for tab in (light, dark):
             results[tab.scheme, path] = axe_violations(tab)
+    failing = 0
     for path in site.pages:
         counts = {scheme: len(results[scheme, path]) for scheme in ("light", "dark")}
-        verdict = "pass" if not any(counts.values()) else f"{counts['light']} light / {counts['dark']} dark violations"
-        report_lines.append(f"axe {path or '(home)'}: {verdict}")
+        if any(counts.values()):
+            failing += 1
+            report_lines.append(f"axe {path or '(home)'}: {counts['light']} light / {counts['dark']} dark violations")
+    report_lines.insert(0, f"axe-core: {len(site.pages)} pages in light and dark, {failing} with violations")
     return results
 
 
