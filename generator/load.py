@@ -326,7 +326,10 @@ def _to_data(
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(item, (*loc, i), positions, problems, shown, seen, written) for i, item in enumerate(node.value)]
     try:
-        value = yaml.constructor.SafeConstructor().construct_object(node)
+        if node.tag == "tag:yaml.org,2002:str":  # most values: the text itself, without building a constructor
+            value = node.value
+        else:
+            value = yaml.constructor.SafeConstructor().construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
             message = f"{node.value} is not a real date ({exc}); write a date that exists, as YYYY-MM-DD"

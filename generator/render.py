@@ -72,7 +72,7 @@ def make_environment() -> Environment:
         loader=FileSystemLoader(str(TEMPLATES)),
         undefined=StrictUndefined,
         autoescape=False,
-        finalize=inline,  # every {{ value }} is escaped unless it is already Markup
+        finalize=_escape,  # every {{ value }} is escaped unless it is already Markup
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -191,10 +191,12 @@ class _Renderer:
     def page(self, template: str, path: str, *, title: str, description: str, tags: Sequence[str] = (),
              review: Review | None = None, search_boost: float | None = None, jsonld: Any = None,
              **context: Any) -> str:
+        page_folder = posixpath.dirname(path) or "."
+
         def url(kind: str, entry_id: str | None = None) -> Markup:
             folder = PAGE_FOLDERS.get(kind, kind)
             target = f"{folder}/{entry_id}.md" if entry_id else (f"{folder}/index.md" if folder in PAGE_FOLDERS.values() else folder)
-            return Markup(_relative(target, posixpath.dirname(path) or "."))
+            return Markup(_relative(target, page_folder))
 
         report = self.report_url(title, path)
         # The theme prints these as HTML, so they leave the generator escaped (see text.theme_text).
@@ -224,6 +226,16 @@ class _Renderer:
             "body": f"Page: {path}\n\nWhat is wrong or missing?\n\n",
         }, quote_via=quote)
         return f"{str(self.site.settings.repo_url).rstrip('/')}/issues/new?{query}"
+
+
+def _escape(value: object) -> Markup:
+    """text.inline, remembered for plain text: titles, notes and sign texts recur on many pages."""
+    return _escape_text(value) if type(value) is str else inline(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escape_text(value: str) -> Markup:
+    return inline(value)
 
 
 @functools.lru_cache(maxsize=1 << 16)
