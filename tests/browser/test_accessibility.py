@@ -171,3 +171,19 @@ def test_on_a_phone_the_keyboard_focus_stays_on_screen_and_opens_the_menu(browse
         assert page.evaluate(ON_SCREEN, page.evaluate_handle("document.activeElement"))
     finally:
         page.context.close()
+
+
+def test_every_page_fits_320_pixels_without_sideways_scrolling(browser: Browser, site: BuiltSite) -> None:
+    """WCAG 1.4.10 reflow: at 320 CSS pixels (a 1280-pixel screen zoomed to 400%) nothing scrolls sideways."""
+    tab = open_tab(browser, "light", viewport={"width": 320, "height": 640})
+    try:
+        wide = []
+        for path in site.pages:
+            tab.page.goto(site.url(path))
+            width = tab.page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide.append(f"{path or '(home)'}: {width} pixels wide")
+        assert not wide, "pages wider than the screen at 320 pixels:\n" + "\n".join(wide)
+        assert not tab.outside_requests
+    finally:
+        tab.page.context.close()
