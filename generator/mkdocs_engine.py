@@ -12,6 +12,7 @@ import ctypes
 import datetime as dt
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -148,6 +149,21 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if "SOURCE_DATE_EPOCH" not in os.environ:  # when set, MkDocs dates every page by it
         page.update_date = str(page.meta.get("last_reviewed") or _persistent()["content_date"])
     return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """Mark the sections that list sources or other pages, so Material's search leaves them out.
+
+    The search index is one file every reader downloads whole (often on a phone); these sections only
+    repeat titles and notes from the pages they link to, and grow as the site does. Material drops the
+    attribute from the page after indexing it.
+    """
+    return _LIST_SECTION_HEADING.sub(r'<h2 data-search-exclude="true" id="\1"', html)
+
+
+# The ids MkDocs gives the templates' headings of those sections.
+_LIST_SECTIONS = ("sources", "related-conditions", "conditions-it-can-cause", "what-can-help", "what-it-may-help-with")
+_LIST_SECTION_HEADING = re.compile(r'<h2 id="(%s)"' % "|".join(_LIST_SECTIONS))
 
 
 def _newest_review(site: Any) -> str:

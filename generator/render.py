@@ -132,14 +132,17 @@ class _Renderer:
     def pages(self) -> dict[str, str]:
         site = self.site
         out: dict[str, str] = {}
+        # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
+        # they would match the words of all the pages they list, and they grow with the site, while
+        # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
         out["index.md"] = self.page("home.md.j2", "index.md", title=site.settings.name,
-                                    description=site.settings.tagline)
+                                    description=site.settings.tagline, search_exclude=True)
         out["get-help.md"] = self.page("get_help.md.j2", "get-help.md", title="When to get medical help",
-            description="Every warning sign on this site, grouped by how soon you need help.")
+            description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True)
         out["about.md"] = self.page("about.md.j2", "about.md", title="About this site",
             description="Who writes this site, how it is checked and where the facts come from.")
         out["topics.md"] = self.page("topics.md.j2", "topics.md", title="Browse by topic",
-            description="Find pages by body area and by cause.")
+            description="Find pages by body area and by cause.", search_exclude=True)
         for kind, title, description in (
             ("conditions", "Conditions", "Muscle cramps and knots this site covers."),
             ("causes", "Causes", "Things that can bring on cramps and knots."),
@@ -147,7 +150,8 @@ class _Renderer:
             ("terms", "Glossary", "Medical words used on this site, in plain English."),
         ):
             path = f"{PAGE_FOLDERS[kind]}/index.md"
-            out[path] = self.page(f"{kind}_index.md.j2", path, title=title, description=description)
+            out[path] = self.page(f"{kind}_index.md.j2", path, title=title, description=description,
+                                  search_exclude=True)
         for condition in site.conditions:
             path = f"conditions/{condition.id}.md"
             out[path] = self.page(
@@ -189,8 +193,8 @@ class _Renderer:
         return cards
 
     def page(self, template: str, path: str, *, title: str, description: str, tags: Sequence[str] = (),
-             review: Review | None = None, search_boost: float | None = None, jsonld: Any = None,
-             **context: Any) -> str:
+             review: Review | None = None, search_boost: float | None = None, search_exclude: bool = False,
+             jsonld: Any = None, **context: Any) -> str:
         page_folder = posixpath.dirname(path) or "."
 
         def url(kind: str, entry_id: str | None = None) -> Markup:
@@ -203,7 +207,9 @@ class _Renderer:
         meta: dict[str, Any] = {"title": theme_text(title), "description": theme_text(description)}
         if tags:
             meta["tags"] = list(dict.fromkeys(theme_text(t) for t in tags))
-        if search_boost:
+        if search_exclude:
+            meta["search"] = {"exclude": True}
+        elif search_boost:
             meta["search"] = {"boost": search_boost}
         if jsonld is not None:
             meta["structured_data"] = _script_safe_json(jsonld)
