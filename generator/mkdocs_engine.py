@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+
 TEMPLATES = Path(__file__).parent / "templates"
 ALLOW_OVERDUE_ENV = "CRAMP_ALLOW_OVERDUE_REVIEWS"
 CONTENT_DIR_ENV = "CRAMP_CONTENT_DIR"  # read by mkdocs.yml's docs_dir
@@ -164,6 +166,26 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
 # The ids MkDocs gives the templates' headings of those sections.
 _LIST_SECTIONS = ("sources", "related-conditions", "conditions-it-can-cause", "what-can-help", "what-it-may-help-with")
 _LIST_SECTION_HEADING = re.compile(r'<h2 id="(%s)"' % "|".join(_LIST_SECTIONS))
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    """Compile the theme's templates once per live-preview session, not on every rebuild."""
+    env.bytecode_cache = _persistent().setdefault("theme_bytecode", _MemoryBytecodeCache())
+    return env
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory; Jinja2 still recompiles a template whose source has changed."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _newest_review(site: Any) -> str:
