@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 TEST_TOOLS := tests/tools/node_modules/.package-lock.json
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: site test serve validate render clean golden publish-check new report schema screenshots
+.PHONY: site test serve validate render clean golden publish-check new report schema screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,6 @@ clean:
 
 golden: $(STAMP)  ## refresh the expected output of the golden cases in tests/cases/
 	$(PY) -m pytest -q tests/test_cases.py --update-golden
+
+bench: $(STAMP)  ## time and size the site at 3 (the real content), 100 and 1,000 conditions; prints a table, writes bench.json
+	$(PY) bench/run.py --json bench.json
