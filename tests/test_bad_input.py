@@ -11,7 +11,6 @@ opens no file outside the content tree and starts no process.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any
 import pytest
 
 from generator import pipeline
+from project_layout import clean_env, make_project
 from test_cases import TODAY, make_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,21 +38,10 @@ def one_per_class(cases: list[Path]) -> list[Path]:
     return sorted(firsts.values())
 
 
-def make_project(workdir: Path, content: Path | None = None) -> Path:
-    """A throwaway copy of the project layout in workdir, around workdir/content (copied from content if given)."""
-    if content is not None:
-        shutil.copytree(content, workdir / "content", symlinks=True)
-    shutil.copy(ROOT / "mkdocs.yml", workdir)
-    (workdir / "theme").symlink_to(ROOT / "theme")
-    (workdir / "generator").symlink_to(ROOT / "generator")
-    return workdir
-
-
 def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m generator build` in project, with review dates checked as of TODAY."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMP_")}
     return subprocess.run([sys.executable, "-m", "generator", "build", "--today", TODAY, *args], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=300)
+                          env=clean_env(), capture_output=True, text=True, timeout=300)
 
 
 def previous_site(project: Path) -> dict[str, bytes]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -14,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator import pipeline
+from project_layout import clean_env, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,26 +36,14 @@ class _Links(HTMLParser):
             self.in_article -= 1
 
 
-def make_project(tmp: Path, content: Path) -> Path:
-    """A throwaway copy of the project layout around the given content."""
-    project = tmp / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    (project / "theme").symlink_to(ROOT / "theme")
-    (project / "generator").symlink_to(ROOT / "generator")
-    shutil.copytree(content, project / "content")
-    return project
-
-
 def run_build(project: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMP_")}
-    return subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=env,
+    return subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=clean_env(),
                           capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = make_project(tmp_path_factory.mktemp("real"), ROOT / "content")
+    project = make_project(tmp_path_factory.mktemp("real") / "project", ROOT / "content")
     result = run_build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
@@ -109,7 +96,7 @@ def test_cross_links_resolve_in_both_directions(built: Path) -> None:
 
 
 def test_a_deleted_cause_fails_the_build_with_one_located_error(tmp_path: Path) -> None:
-    project = make_project(tmp_path, ROOT / "tests" / "fixtures" / "minimal")
+    project = make_project(tmp_path / "project", ROOT / "tests" / "fixtures" / "minimal")
     (project / "content" / "causes" / "tired-muscles.yaml").unlink()
     result = run_build(project)
     assert result.returncode == 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from project_layout import clean_env, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -61,15 +61,10 @@ def free_port() -> int:
 
 @pytest.fixture
 def preview(tmp_path: Path) -> Iterator[Preview]:
-    project = tmp_path / "project"
-    project.mkdir()
-    (project / "mkdocs.yml").write_bytes((ROOT / "mkdocs.yml").read_bytes())
-    (project / "theme").symlink_to(ROOT / "theme")
-    (project / "generator").symlink_to(ROOT / "generator")
-    shutil.copytree(MINIMAL, project / "content")
+    project = make_project(tmp_path / "project", MINIMAL)
     port = free_port()
     log = tmp_path / "serve.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMP_")}
+    env = clean_env()
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--address", f"127.0.0.1:{port}", "--allow-overdue"],

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+import project_layout as layout
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PAGES_WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
@@ -45,12 +47,7 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 def make_project(parent: Path) -> Path:
     """A throwaway copy of the project layout around the fixture, with review dates of its own."""
-    project = parent / "project"
-    project.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    (project / "theme").symlink_to(ROOT / "theme")
-    (project / "generator").symlink_to(ROOT / "generator")
-    shutil.copytree(FIXTURE, project / "content")
+    project = layout.make_project(parent / "project", FIXTURE)
     for page, reviewed in REVIEWED.items():
         path = project / "content" / f"{page}.yaml"
         due = str(int(reviewed[:4]) + 3) + reviewed[4:]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline
+from project_layout import clean_env, make_project
 from generator.render import NAV_LIST_LIMIT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,13 +85,8 @@ def test_long_lists_stay_out_of_the_navigation(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def built_site(small_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("project")
-    shutil.copy(ROOT / "mkdocs.yml", project)
-    (project / "theme").symlink_to(ROOT / "theme")
-    (project / "generator").symlink_to(ROOT / "generator")
-    shutil.copytree(small_content, project / "content")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CRAMP_")}
-    result = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=env,
+    project = make_project(tmp_path_factory.mktemp("project"), small_content)
+    result = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=clean_env(),
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
