@@ -142,11 +142,11 @@ def _engine_env(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = _run(args, render_pages=False)
+    result = _run(args)
     if _failed(result):
         print("Nothing was built; the previous site/ is unchanged.", file=sys.stderr)
         return EXIT_CONTENT
-    code = mkdocs_engine.build(args.site_dir, env=_engine_env(args))
+    code = mkdocs_engine.build(args.site_dir, env=_engine_env(args), prepared=result)
     if code != 0:
         print("The site build failed; the previous site/ is unchanged.", file=sys.stderr)
         return EXIT_CONTENT

@@ -32,25 +32,51 @@ log = logging.getLogger("mkdocs.generator")
 # --- commands (used by the CLI) ---------------------------------------------------
 
 
-def build(site_dir: Path, *, config_file: Path = Path("mkdocs.yml"), env: dict[str, str] | None = None) -> int:
-    """Build the site with `mkdocs build --strict` into a temporary folder; replace site_dir only on success."""
+def build(site_dir: Path, *, config_file: Path = Path("mkdocs.yml"), env: dict[str, str] | None = None,
+          prepared: Any = None) -> int:
+    """Build the site with `mkdocs build --strict` into a temporary folder; replace site_dir only on success.
+
+    prepared: the generator's result for the content folder (pipeline.Result), when the caller has already
+    run it; the hooks then use it instead of running the generator a second time.
+    """
     site_dir = site_dir.resolve()
     config_file = config_file.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     staging.chmod(0o755)  # mkdtemp gives 0700; GitHub Pages refuses a tree that others cannot read
+    state = _persistent()
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-             "--config-file", str(config_file), "--site-dir", str(staging)],
-            cwd=config_file.parent, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-        )
-        if result.returncode != 0:
-            return result.returncode
+        if prepared is not None:
+            state["prepared"] = prepared
+        code = _mkdocs(["build", "--strict", "--clean", "--config-file", str(config_file),
+                        "--site-dir", str(staging)], env or {})
+        if code != 0:
+            return code
         _replace_dir(staging, site_dir)
         return 0
     finally:
+        state.pop("prepared", None)
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _mkdocs(arguments: list[str], env: dict[str, str]) -> int:
+    """Run the mkdocs command line in this process, with env added to the environment while it runs.
+
+    In this process, not a child one, so the generator's pages reach the hooks in memory and the
+    generator runs once per build.
+    """
+    from mkdocs.__main__ import cli
+
+    saved = dict(os.environ)
+    os.environ.update({"NO_MKDOCS_2_WARNING": "1", **env})  # mkdocs.yml reads SITE_URL and the content folder
+    try:
+        cli.main(args=arguments, prog_name="mkdocs")
+    except SystemExit as done:  # click always ends by raising SystemExit
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return 0
 
 
 def _replace_dir(new: Path, target: Path) -> None:
@@ -116,12 +142,14 @@ def on_config(config: Any) -> Any:
     from generator.diagnostics import Severity, errors, format_report
 
     state = _persistent()
-    result = pipeline.run(
-        Path(config.docs_dir),
-        today=dt.date.fromisoformat(os.environ[TODAY_ENV]) if os.environ.get(TODAY_ENV) else dt.date.today(),
-        overdue_is_error=os.environ.get(ALLOW_OVERDUE_ENV) != "1",
-        shown_as=os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
-    )
+    result = state.pop("prepared", None)  # the CLI ran the generator already (build(prepared=...))
+    if result is None:
+        result = pipeline.run(
+            Path(config.docs_dir),
+            today=dt.date.fromisoformat(os.environ[TODAY_ENV]) if os.environ.get(TODAY_ENV) else dt.date.today(),
+            overdue_is_error=os.environ.get(ALLOW_OVERDUE_ENV) != "1",
+            shown_as=os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
+        )
     for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
         log.info(str(warning))  # review reminders must not fail a strict build
     if not result.ok:
