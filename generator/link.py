@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
+from itertools import chain
 from dataclasses import dataclass
 
 from .model import Cause, Condition, Remedy, SiteSettings, Source, Term, TermKind
@@ -80,15 +82,27 @@ def link(content: ValidContent) -> Site:
     for condition in conditions.values():
         for use in condition.causes:
             by_cause[use.cause].append(condition.id)
+    title_key = {condition_id: c.title.lower() for condition_id, c in conditions.items()}
     shares: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]] = {}
     for condition in conditions.values():
-        shared: dict[str, list[str]] = defaultdict(list)
-        for use in condition.causes:
-            for other_id in by_cause[use.cause]:
-                if other_id != condition.id:
-                    shared[other_id].append(use.cause)
-        top = sorted(shared.items(), key=lambda p: (-len(p[1]), conditions[p[0]].title.lower()))[:SHARED_CAUSE_LIMIT]
-        shares[condition.id] = tuple((conditions[o], _by_title(causes[c] for c in cs)) for o, cs in top)
+        # How many causes each other condition shares with this one, counted in C, not pair by pair:
+        # a thousand conditions share tens of thousands of pairs.
+        counts = Counter(chain.from_iterable(by_cause[use.cause] for use in condition.causes))
+        counts.pop(condition.id, None)
+        if not counts:
+            shares[condition.id] = ()
+            continue
+        # Most shared first, then by title; the running number keeps the order found for equal titles,
+        # as a stable sort would. Only conditions that can reach the top are compared.
+        least = heapq.nlargest(SHARED_CAUSE_LIMIT, counts.values())[-1]
+        top = heapq.nsmallest(SHARED_CAUSE_LIMIT, [
+            (-k, title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k >= least
+        ])
+        shares[condition.id] = tuple(
+            (conditions[other_id], _by_title(causes[use.cause] for use in condition.causes
+                                             for _ in range(by_cause[use.cause].count(other_id))))
+            for *_, other_id in top
+        )
 
     return Site(
         settings=content.site,
