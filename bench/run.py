@@ -3,9 +3,9 @@
 For each size it measures the generator stages (load to rendered Markdown, in a
 fresh process, best of three), the full site build (`python -m generator build`),
 the floor (plain `mkdocs build` with the same mkdocs.yml settings and theme
-building the same rendered Markdown, no hooks), peak memory of the build with
-its child processes, and the size of the site and of its search index. On the
-real content it also times a live-preview rebuild after one YAML file is
+building the same rendered Markdown, without the generator's hooks and Markdown
+extension), peak memory of the build, and the size of the site and of its search
+index. On the real content it also times a live-preview rebuild after one YAML file is
 edited. It prints a table and writes the same figures to bench.json.
 
 Usage: python bench/run.py [--sizes 3 100 1000] [--json bench.json]
@@ -135,13 +135,19 @@ def make_project(workdir: Path, content: Path) -> Path:
 
 
 def write_floor_config(project: Path, markdown: Path, nav: list[Any]) -> Path:
-    """mkdocs.yml with no hooks and no watch, building the rendered Markdown tree with the generator's nav."""
+    """mkdocs.yml with none of the generator (hooks, its Markdown extension), building the rendered Markdown with its nav."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(project / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)
     config.pop("hooks", None)
     config.pop("watch", None)
+    # The generator's own Markdown extension is generator work too: the floor is MkDocs, Material and
+    # Python-Markdown's extensions only.
+    config["markdown_extensions"] = [
+        ext for ext in config.get("markdown_extensions", [])
+        if not (ext if isinstance(ext, str) else next(iter(ext))).startswith("generator.")
+    ]
     config["docs_dir"] = str(markdown)
     config["nav"] = nav
     floor = project / "floor.yml"
@@ -289,8 +295,8 @@ def table(rows: list[Row]) -> str:
     notes = (
         "Seconds. n=3 is the real content/. generator = load+validate+link+render, best of 3, each in a fresh "
         "process; build = `python -m generator build`; floor = plain `mkdocs build` of the same rendered Markdown "
-        "with the same mkdocs.yml, theme and nav, no hooks; cpu = user+system seconds of the same runs (steadier "
-        "than the wall clock when the machine is busy); peak = largest resident set of the build's processes; "
+        "with the same mkdocs.yml, theme and nav, without the generator's hooks and Markdown extension; "
+        "cpu = user+system seconds of the same runs (steadier than the wall clock when the machine is busy); peak = largest resident set of the build's processes; "
         "KB/page = HTML bytes per page; preview = live-preview rebuild after saving one YAML file."
     )
     return "\n\n".join((times, sizes, notes, targets(rows)))
