@@ -88,3 +88,33 @@ def test_navigation_lists_sections(minimal_content: Path) -> None:
 
 def test_same_content_gives_same_bytes(minimal_content: Path) -> None:
     assert rendered(minimal_content) == rendered(minimal_content)
+
+
+TRICKY_TEXT = ["Calf cramp", "C#", "Aches & pains", "Don't stretch", "Note: rest", "a #b", "ends with:", "#1 tip",
+               "- list", "-x", "? x", ":x", "[x]", "{x}", "'quoted'", '"q"', "yes", "No", "null", "~", "1.5",
+               "2026-06-27", "12:30", "1e3", "0x1F", ".inf", "...", "---", "<<", "=", "!tag", "&a", "*a", "|", ">", "%",
+               "@", "`", "trailing ", " leading", "two  spaces", "é…’", "nbsp\u00a0here", "\u2028", "tab\there",
+               "emoji 😀", "\ufeff",
+               "(brackets) first", "x" * 995 + " end", "{" + "word " * 400 + "}", "{" + "a " * 1500 + "}",
+               "{" + "a b" * 1000 + "}", "'" * 3 + " a" * 600]
+
+
+def test_front_matter_is_written_as_yaml_dump_writes_it(monkeypatch) -> None:
+    """The front matter is written without yaml.dump (for speed) but must come out byte for byte the same."""
+    from generator import render
+
+    base = {"title": "Calf cramp", "description": "A sudden pain.", "tags": ["Calf cramp", "Leg"],
+            "search": {"boost": 2}, "structured_data": '{"name":"Calf cramp"}',
+            "report_url": "https://x.org/?a=b%20c", "last_reviewed": "2026-11-21"}
+    for text in TRICKY_TEXT:
+        for key in base:
+            value = [text, "Leg"] if key == "tags" else {"boost": text} if key == "search" else text
+            meta = {**base, key: value}
+            assert render._front_matter(meta) == render._yaml_dump(meta), meta
+
+    def no_yaml_dump(meta: dict) -> str:
+        raise AssertionError(f"yaml.dump used for {meta}")
+
+    monkeypatch.setattr(render, "_yaml_dump", no_yaml_dump)  # everyday text does not need it
+    long_json = "{" + "word: 'it''s' " * 500 + "}"
+    render._front_matter({**base, "title": "Aches & pains: (C#)", "structured_data": long_json})
