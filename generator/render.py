@@ -356,6 +356,12 @@ def _script_safe_json(data: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# What the pattern's \b and the words in it mean by a word, for ASCII text: letters, digits and underscore.
+_ASCII_WORD = re.compile("[A-Za-z0-9_]+")
+# Every byte that is not part of a word becomes a space, so bytes.split() gives the page's words.
+_WORDS_ONLY = bytes(byte if _ASCII_WORD.fullmatch(chr(byte)) else ord(" ") for byte in range(256))
+
+
 class _TermMatcher:
     """Adds abbreviation definitions so glossary words get a tooltip on every page that uses them."""
 
@@ -366,12 +372,35 @@ class _TermMatcher:
                 for variant in {name, name[:1].upper() + name[1:]}:
                     self.definitions.setdefault(variant, term.definition)
         self.pattern = re.compile(r"\b(" + _trie_pattern(self.definitions) + r")\b") if self.definitions else None
+        # The fast path, for ASCII pages: a glossary word that is one ASCII word is on the page exactly when
+        # it is one of the page's words, unless a longer glossary word starting there took it (it holds
+        # more words or other characters, and then the page's words include its first word).
+        ascii_names = [name for name in self.definitions if name.isascii()]
+        self.words = {name.encode() for name in ascii_names if _ASCII_WORD.fullmatch(name)}
+        first_words = [_ASCII_WORD.search(name) for name in ascii_names if not _ASCII_WORD.fullmatch(name)]
+        self.longer_starts = {word.group().encode() for word in first_words if word}
+        self.words_or_starts = self.words | self.longer_starts
+        self.scan_every_page = not all(first_words)  # a glossary word with no letter or digit at all
+
+    def names_in(self, body: str) -> set[str]:
+        """The glossary words the page uses, as the pattern finds them."""
+        if self.scan_every_page or not body.isascii():
+            return self._scan(body)
+        # Splitting the page into words is three times faster than the pattern, which tries every glossary
+        # word at every word boundary (0.5 s -> 0.17 s for the 2,007 pages at N=1000).
+        seen = self.words_or_starts.intersection(body.encode().translate(_WORDS_ONLY).split())
+        if not self.longer_starts.isdisjoint(seen):
+            return self._scan(body)
+        return {word.decode() for word in seen}
+
+    def _scan(self, body: str) -> set[str]:
+        return set(self.pattern.findall(body)) if self.pattern else set()
 
     def append_definitions(self, page: str) -> str:
         if self.pattern is None:
             return page
         body = page.split("\n---\n", 1)[-1]
-        found = sorted(set(self.pattern.findall(body)))
+        found = sorted(self.names_in(body))
         if not found:
             return page
         lines = [f"*[{name}]: {_abbr_title(self.definitions[name])}" for name in found]

@@ -118,3 +118,25 @@ def test_front_matter_is_written_as_yaml_dump_writes_it(monkeypatch) -> None:
     monkeypatch.setattr(render, "_yaml_dump", no_yaml_dump)  # everyday text does not need it
     long_json = "{" + "word: 'it''s' " * 500 + "}"
     render._front_matter({**base, "title": "Aches & pains: (C#)", "structured_data": long_json})
+
+
+def test_glossary_words_are_found_as_the_pattern_finds_them() -> None:
+    """The fast way of finding glossary words on a page finds exactly what the pattern finds."""
+    import random
+
+    from generator.model import Term
+    from generator.render import _TermMatcher
+
+    rng = random.Random(3)
+    names = ["calf", "calf muscle", "muscle", "cramp_2", "B12", "C++", "+", "x-ray", "ray", "Ménière", "nière", "sole",
+             "soleus", "a b", "(tight)", "tight", "leg.", "2"]
+    bits = [*names, " ", " ", "\n", ",", ".", "-", "_", "(", ")", "[x](../glossary/calf.md)", "Calf", "é", "+", "ab"]
+    for _ in range(300):
+        chosen = rng.sample(names, rng.randint(1, 6))
+        terms = [Term(id=f"t{i}", kind="term", name=name, definition="d") for i, name in enumerate(chosen)]
+        matcher = _TermMatcher(terms)
+        for _ in range(20):
+            body = "".join(rng.choice(bits) for _ in range(rng.randint(0, 30)))
+            if rng.random() < 0.5:
+                body = body.replace("é", "e").replace("Ménière", "Meniere")  # ASCII pages take the fast way
+            assert matcher.names_in(body) == set(matcher.pattern.findall(body)), (chosen, body)
