@@ -140,3 +140,17 @@ def test_glossary_words_are_found_as_the_pattern_finds_them() -> None:
             if rng.random() < 0.5:
                 body = body.replace("é", "e").replace("Ménière", "Meniere")  # ASCII pages take the fast way
             assert matcher.names_in(body) == set(matcher.pattern.findall(body)), (chosen, body)
+
+
+def test_inline_shortcut_for_plain_text_gives_what_escaping_gives() -> None:
+    """inline() returns most text as it is without escaping it; that must be exactly what escaping returns."""
+    import itertools
+
+    from generator.text import _escape_inline, inline
+
+    pieces = ["a", "b c", " ", "  ", "1", "12", ".", ")", "-", "+", "!", "|", "\t", "\n", "\u00a0", "\u3000", "٣", "é",
+              "\\", "`", "*", "_", "{", "}", "[", "]", "#", "&", "<", ">", ":", "~", "="]
+    for size in (1, 2, 3):
+        for parts in itertools.product(pieces, repeat=size):
+            text = "".join(parts)
+            assert inline(text) == _escape_inline(text), text
