@@ -303,10 +303,10 @@ def _to_data(
                                            "merge keys (<<) and aliases are not allowed; write the fields out"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                written = f"'{key_node.value}' is not a field name" if isinstance(key_node, yaml.ScalarNode) \
+                reason = f"'{key_node.value}' is not a field name" if isinstance(key_node, yaml.ScalarNode) \
                     else "a list or group cannot be a field name"
                 problems.append(Diagnostic(shown, key_line, key_col, where,
-                                           f"{written}; field names are words such as 'title', followed by ': '"))
+                                           f"{reason}; field names are words such as 'title', followed by ': '"))
                 continue
             key = key_node.value
             if not key.isprintable():

@@ -71,3 +71,12 @@ def test_wrong_extensions_and_unknown_folders_are_reported(minimal_content: Path
     messages = [str(d) for d in load_content(minimal_content).diagnostics]
     assert any("rename the file to cramp.yaml" in m for m in messages)
     assert any(m.startswith("content/condition:1:1: unknown folder") for m in messages)
+
+
+def test_a_field_name_that_is_not_text_is_reported_not_a_crash(minimal_content: Path) -> None:
+    # The message for 'yes' once reused the name of the dict that records how dates were written,
+    # so a date later in the same group raised TypeError instead.
+    write(minimal_content, "terms/cramp.yaml", "yes: x\nid: cramp\nborn: 2026-01-01\n")
+    [diag] = load_content(minimal_content).diagnostics
+    assert str(diag) == ("content/terms/cramp.yaml:1:1: 'yes' is not a field name; "
+                         "field names are words such as 'title', followed by ': '")
