@@ -10,11 +10,13 @@ import functools
 import json
 import posixpath
 import re
+import string
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -22,7 +24,7 @@ from markupsafe import Markup
 
 from . import structured_data
 from .link import Site
-from .model import CareLevel, Condition, Review, Term
+from .model import CareLevel, Review, Source, Term
 from .text import first_sentence, html_text, inline, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -76,29 +78,37 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=True,
+        auto_reload=False,  # _environment() notices edited templates once per render, not on every include
     )
-    env.filters["paras"] = paragraphs
-    env.filters["html"] = html_text
+    # Remembered: the same few texts (card headings, the review statement, summaries) recur on many pages.
+    env.filters["paras"] = functools.lru_cache(maxsize=1 << 12)(paragraphs)
+    env.filters["html"] = functools.lru_cache(maxsize=1 << 12)(html_text)
     env.filters["link_url"] = link_url
-    env.filters["date"] = lambda d: Markup(f"{d.day} {d:%B %Y}")
-    env.filters["first_sentence"] = first_sentence
+    env.filters["date"] = functools.lru_cache(maxsize=1 << 12)(lambda d: Markup(f"{d.day} {d:%B %Y}"))
+    env.filters["first_sentence"] = _first_sentence
+    env.filters["join_text"] = _join_text
     env.globals["care_levels"] = CARE_LEVELS
     env.globals["level_titles"] = LEVEL_TITLES
     env.globals["evidence_words"] = EVIDENCE_WORDS
+    env.globals["enumerate"] = enumerate
     return env
 
 
-_ENV: Environment | None = None
+_ENV: tuple[Any, Environment] | None = None
+
+
+def _environment() -> Environment:
+    """The template environment, made again only when a template file has changed (live preview edits them)."""
+    global _ENV
+    stamp = [(path.name, path.stat().st_mtime_ns) for path in sorted(TEMPLATES.glob("*.j2"))]
+    if _ENV is None or _ENV[0] != stamp:
+        _ENV = (stamp, make_environment())
+    return _ENV[1]
 
 
 def render(site: Site) -> RenderedSite:
     """Render every page of the site."""
-    global _ENV
-    if _ENV is None:
-        _ENV = make_environment()
-    env = _ENV
-    renderer = _Renderer(site, env)
+    renderer = _Renderer(site, _environment())
     pages = renderer.pages()
     glossary = _TermMatcher(site.terms)
     pages = {path: glossary.append_definitions(text) for path, text in pages.items()}
@@ -128,17 +138,26 @@ class _Renderer:
     def __init__(self, site: Site, env: Environment) -> None:
         self.site = site
         self.env = env
+        self.repo_url = str(site.settings.repo_url).rstrip("/")
+        self.folders: dict[str, _Links] = {}
+        # A source's line and citation are the same on every page that lists it.
+        source_template = env.get_template("_source.md.j2")
+        self.source_line = _Lazy(lambda source_id: Markup(source_template.render(source=site.sources[source_id])))
+        self.citation = _Lazy(lambda source_id: _citation(site.sources[source_id]))
 
     def pages(self) -> dict[str, str]:
         site = self.site
         out: dict[str, str] = {}
+        warning_signs = self.warning_signs()
         # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
         # they would match the words of all the pages they list, and they grow with the site, while
         # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
         out["index.md"] = self.page("home.md.j2", "index.md", title=site.settings.name,
-                                    description=site.settings.tagline, search_exclude=True)
+                                    description=site.settings.tagline, search_exclude=True,
+                                    emergency_signs=_unique_ignoring_case(warning_signs[CareLevel.EMERGENCY]))
         out["get-help.md"] = self.page("get_help.md.j2", "get-help.md", title="When to get medical help",
-            description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True)
+            description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
+            warning_signs=warning_signs)
         out["about.md"] = self.page("about.md.j2", "about.md", title="About this site",
             description="Who writes this site, how it is checked and where the facts come from.")
         out["topics.md"] = self.page("topics.md.j2", "topics.md", title="Browse by topic",
@@ -154,47 +173,56 @@ class _Renderer:
                                   search_exclude=True)
         for condition in site.conditions:
             path = f"conditions/{condition.id}.md"
+            related = {rel.condition for rel in condition.related}
             out[path] = self.page(
-                "condition.md.j2", path, title=condition.title, description=first_sentence(condition.summary),
+                "condition.md.j2", path, title=condition.title, description=_first_sentence(condition.summary),
                 # Search weighs tags far above text: the reader's own words lead to this page first.
                 tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
                 review=condition.review, search_boost=2,
                 jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
                 condition=condition, cards=self.cards(condition.get_help),
+                shared=[(other, causes) for other, causes in site.shares_causes[condition.id] if other.id not in related],
+                source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
             )
         for cause in site.causes:
             path = f"causes/{cause.id}.md"
-            out[path] = self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
-                                  review=cause.review, cause=cause)
+            out[path] = self.page("cause.md.j2", path, title=cause.title, description=_first_sentence(cause.summary),
+                                  review=cause.review, cause=cause, source_ids=cause.sources)
         for remedy in site.remedies:
             path = f"remedies/{remedy.id}.md"
             out[path] = self.page("remedy.md.j2", path, title=remedy.title,
-                                  description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy)
+                                  description=_first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
+                                  source_ids=[*remedy.evidence.sources, *remedy.sources])
         for term in site.terms:
             path = f"glossary/{term.id}.md"
             out[path] = self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
-                                  description=term.definition, term=term)
+                                  description=term.definition, term=term, source_ids=term.sources)
         return out
 
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
 
-    def cards(self, signs: Sequence[Any]) -> list[dict[str, Any]]:
+    def cards(self, signs: Sequence[Any]) -> list[_Card]:
         """Care cards, most serious first, each with at most MAX_SIGNS_PER_CARD signs."""
         cards = []
         for level, modifier, prefix, heading_field in CARE_LEVELS:
             items = [s.sign for s in signs if s.level is level]
             for start in range(0, len(items), MAX_SIGNS_PER_CARD):
-                cards.append({
-                    "level": level.value, "modifier": modifier, "prefix": prefix,
-                    "heading": getattr(self.site.settings, heading_field),
-                    "signs": items[start:start + MAX_SIGNS_PER_CARD],
-                })
+                cards.append(_Card(modifier, prefix, getattr(self.site.settings, heading_field),
+                                   items[start:start + MAX_SIGNS_PER_CARD]))
         return cards
+
+    def warning_signs(self) -> dict[CareLevel, dict[str, list[str]]]:
+        """Every warning sign by level, each with the ids of the conditions that list it, in site order."""
+        by_level: dict[CareLevel, dict[str, list[str]]] = {level: {} for level, *_ in CARE_LEVELS}
+        for condition in self.site.conditions:
+            for sign in condition.get_help:
+                by_level[sign.level].setdefault(sign.sign, []).append(condition.id)
+        return by_level
 
     def page(self, template: str, path: str, *, title: str, description: str, tags: Sequence[str] = (),
              review: Review | None = None, search_boost: float | None = None, search_exclude: bool = False,
-             jsonld: Any = None, **context: Any) -> str:
+             jsonld: Any = None, source_ids: Sequence[str] = (), **context: Any) -> str:
         page_folder = posixpath.dirname(path) or "."
 
         def url(kind: str, entry_id: str | None = None) -> Markup:
@@ -217,26 +245,109 @@ class _Renderer:
         if review is not None:
             meta["last_reviewed"] = review.last_reviewed.isoformat()
         front = _front_matter(meta)
+        links = self.folders.get(page_folder) or self.folders.setdefault(page_folder, _Links(self.site, page_folder))
+        unique_sources = list(dict.fromkeys(source_ids))
         body = self.env.get_template(template).render(
             site=self.site, settings=self.site.settings, title=title, url=url, review=review,
-            sources=self.sources, care_cards=self.cards, report_url=report, **context,
+            link=links, path=links.paths, sources=[self.source_line[i] for i in unique_sources],
+            source_line=self.source_line, cite=self.cite, **context,
         )
         return f"---\n{front}---\n\n{_tidy(body)}\n"
 
-    def sources(self, ids: Sequence[str]) -> list[Any]:
-        return [self.site.sources[i] for i in dict.fromkeys(ids)]
+    def cite(self, source_ids: Sequence[str]) -> Markup:
+        """A fact's sources, as 'Publisher year; Publisher year'."""
+        return Markup("; ".join(self.citation[i] for i in dict.fromkeys(source_ids)))
 
     def report_url(self, title: str, path: str) -> str:
-        query = urlencode({
-            "title": f"Problem with page: {title}",
-            "body": f"Page: {path}\n\nWhat is wrong or missing?\n\n",
-        }, quote_via=quote)
-        return f"{str(self.site.settings.repo_url).rstrip('/')}/issues/new?{query}"
+        # What urlencode(..., quote_via=quote) gives, with one str.translate per value for ASCII text.
+        issue_title = _quote(f"Problem with page: {title}")
+        issue_body = _quote(f"Page: {path}\n\nWhat is wrong or missing?\n\n")
+        return f"{self.repo_url}/issues/new?title={issue_title}&body={issue_body}"
+
+
+@dataclass(frozen=True)
+class _Card:
+    modifier: str
+    prefix: str
+    heading: str
+    signs: list[str]
+
+
+class _Lazy(dict[str, Markup]):
+    """Markup made on first use and kept: most links and lines recur on many pages."""
+
+    def __init__(self, make: Callable[[str], Markup]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> Markup:
+        value = self[key] = self.make(key)
+        return value
+
+
+class _LinkTable(_Lazy):
+    def join(self, entry_ids: Iterable[str]) -> Markup:
+        """Links to the entries, separated by commas."""
+        return Markup(", ".join(self[i] for i in entry_ids))
+
+
+class _Links:
+    """Paths and Markdown links from the pages of one folder to every entry: link.causes[id], path.causes[id]."""
+
+    def __init__(self, site: Site, folder: str) -> None:
+        names = {"conditions": site.condition_by_id, "causes": site.cause_by_id, "remedies": site.remedy_by_id}
+
+        def paths(kind: str) -> _Lazy:
+            return _Lazy(lambda entry_id: Markup(_relative(f"{PAGE_FOLDERS[kind]}/{entry_id}.md", folder)))
+
+        def links(kind: str, path: _Lazy) -> _LinkTable:
+            entries = names.get(kind)
+            if entries is None:  # glossary terms are linked by their name
+                return _LinkTable(lambda entry_id: Markup(f"[{_escape(site.term_by_id[entry_id].name)}]({path[entry_id]})"))
+            return _LinkTable(lambda entry_id: Markup(f"[{_escape(entries[entry_id].title)}]({path[entry_id]})"))
+
+        self.paths = SimpleNamespace(**{kind: paths(kind) for kind in PAGE_FOLDERS})
+        self.conditions = links("conditions", self.paths.conditions)
+        self.causes = links("causes", self.paths.causes)
+        self.remedies = links("remedies", self.paths.remedies)
+        self.terms = links("terms", self.paths.terms)
+
+
+# urllib.parse.quote(text, safe="") for ASCII text: every character but letters, digits and _.-~ as %XX.
+_PERCENT_ENCODED = {byte: f"%{byte:02X}" for byte in range(128) if chr(byte) not in string.ascii_letters + string.digits + "_.-~"}
+
+
+def _quote(text: str) -> str:
+    return text.translate(_PERCENT_ENCODED) if text.isascii() else quote(text, safe="")
+
+
+def _citation(source: Source) -> Markup:
+    return Markup(f"{_escape(source.publisher)} {_escape(source.year)}" if source.year else _escape(source.publisher))
+
+
+def _unique_ignoring_case(texts: Iterable[str]) -> list[str]:
+    """The texts, without a repeat that differs only in case (as Jinja's unique filter leaves them)."""
+    seen: set[str] = set()
+    return [text for text in texts if not (text.lower() in seen or seen.add(text.lower()))]
+
+
+def _join_text(items: Iterable[Any], separator: str, attribute: str | None = None) -> Markup:
+    """Each item (or its attribute) escaped, then joined: what a loop printing item and separator gives."""
+    if attribute is not None:
+        items = (getattr(item, attribute) for item in items)
+    return Markup(str.join(_escape(separator), [_escape(item) for item in items]))
+
+
+_first_sentence = functools.lru_cache(maxsize=1 << 14)(first_sentence)  # a summary's start is shown on several pages
 
 
 def _escape(value: object) -> Markup:
     """text.inline, remembered for plain text: titles, notes and sign texts recur on many pages."""
-    return _escape_text(value) if type(value) is str else inline(value)
+    if type(value) is str:
+        return _escape_text(value)
+    if isinstance(value, Markup):
+        return value
+    return _escape_text(str(value))  # a number, a date, an empty Undefined: what inline would make of it
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -372,6 +483,7 @@ class _TermMatcher:
                 for variant in {name, name[:1].upper() + name[1:]}:
                     self.definitions.setdefault(variant, term.definition)
         self.pattern = re.compile(r"\b(" + _trie_pattern(self.definitions) + r")\b") if self.definitions else None
+        self.abbreviations = _Lazy(lambda name: Markup(f"*[{name}]: {_abbr_title(self.definitions[name])}"))
         # The fast path, for ASCII pages: a glossary word that is one ASCII word is on the page exactly when
         # it is one of the page's words, unless a longer glossary word starting there took it (it holds
         # more words or other characters, and then the page's words include its first word).
@@ -403,7 +515,7 @@ class _TermMatcher:
         found = sorted(self.names_in(body))
         if not found:
             return page
-        lines = [f"*[{name}]: {_abbr_title(self.definitions[name])}" for name in found]
+        lines = [self.abbreviations[name] for name in found]
         return page.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
 
 
