@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
-from .load import Document, FieldPath, LoadedContent
+from .load import Document, FieldPath, LoadedContent, gc_paused
 from .model import KINDS, REFERENCES, Condition, SiteSettings, Strict, Term, TermKind
 
 REVIEW_WARNING_DAYS = 60
@@ -31,6 +31,13 @@ def validate(
     loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
     """Validate loaded content; return it with all problems found (None if any is an error)."""
+    with gc_paused():
+        return _validate(loaded, today, overdue_is_error)
+
+
+def _validate(
+    loaded: LoadedContent, today: dt.date | None, overdue_is_error: bool
+) -> tuple[ValidContent | None, list[Diagnostic]]:
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
@@ -53,13 +60,14 @@ def validate(
             continue
         entry_id: str = entry.id  # type: ignore[attr-defined]
         stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
-        line, col = doc.position(("id",))
         if entry_id != stem:
+            line, col = doc.position(("id",))
             diagnostics.append(Diagnostic(doc.path, line, col, "id",
                 f"id '{entry_id}' does not match the file name; rename the file to {entry_id}.yaml or set id: {stem}"))
             continue
         twin = seen_lower.get((doc.kind, entry_id.lower()))
         if twin is not None:
+            line, col = doc.position(("id",))
             diagnostics.append(Diagnostic(doc.path, line, col, "id", f"id '{entry_id}' is already used by {twin.path}"))
             continue
         seen_lower[(doc.kind, entry_id.lower())] = doc
@@ -112,7 +120,7 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
     line, col = doc.position(loc)
     path = field_path(loc)
     if kind == "extra_forbidden":
-        line, col = doc.positions.get((*loc, "__key__"), (line, col))
+        line, col = doc.key_position(loc) or (line, col)
         parent = _submodel(model, loc[:-1])
         allowed = sorted(parent.model_fields) if parent else []
         hint = did_you_mean(str(loc[-1]), allowed)
@@ -122,10 +130,9 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         line, col = parent_line, parent_col
         described = _field_description(model, loc)
         message = f"required field is missing; add '{loc[-1]}:'" + (f" ({described})" if described else "")
-    elif value is None and loc in doc.positions:
+    elif value is None and doc.has_value(loc):
         message = _empty_message(model, loc, kind, err)
-    elif kind == "string_type" and loc in doc.written:
-        written = doc.written[loc]
+    elif kind == "string_type" and (written := doc.written_as(loc)) is not None:
         found = ("true/false", "true/false") if isinstance(value, bool) else \
             ("a date", "a date") if isinstance(value, dt.date) else ("a number", str(value))
         message = f"expected text, found {found[0]} (YAML reads {written} as {found[1]}); put it in quotes: \"{written}\""
@@ -284,10 +291,24 @@ def _walk(data: Any, pattern: tuple[str, ...], loc: FieldPath = ()) -> Iterator[
         yield from _walk(data[head], rest, (*loc, head))
 
 
+def _references(data: Any, pattern: tuple[str, ...]) -> list[Any]:
+    """The values _walk finds, without their field paths (which only a message needs)."""
+    values = [data]
+    for head in pattern:
+        if head == "*":
+            values = [item for value in values for item in value or []]
+        else:
+            values = [found for value in values if isinstance(value, dict) and (found := value.get(head)) is not None]
+    return values
+
+
 def _check_references(
     doc: Document, entries: dict[str, dict[str, Strict]], invalid_ids: dict[str, set[str]]
 ) -> Iterator[Diagnostic]:
     for pattern, target in REFERENCES[doc.kind].items():
+        known, invalid = entries[target], invalid_ids[target]
+        if all(ref in known or ref in invalid for ref in _references(doc.data, pattern)):
+            continue  # the usual case, found without building a field path per reference
         for loc, ref in _walk(doc.data, pattern):
             if ref in entries[target] or ref in invalid_ids[target]:
                 continue

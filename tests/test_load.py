@@ -1,6 +1,9 @@
 """Stage 1: loading YAML safely, with positions."""
 
+import random
 from pathlib import Path
+
+import pytest
 
 from generator.load import load_content
 
@@ -80,3 +83,132 @@ def test_a_field_name_that_is_not_text_is_reported_not_a_crash(minimal_content: 
     [diag] = load_content(minimal_content).diagnostics
     assert str(diag) == ("content/terms/cramp.yaml:1:1: 'yes' is not a field name; "
                          "field names are words such as 'title', followed by ': '")
+
+
+# The quick reader (load._read_plain) must read every file it accepts exactly as libyaml does.
+
+QUICK_CASES = [
+    "id: cramp\ntitle: Calf cramp\n",
+    "title: A long line\n  that goes on\n\n  and a new paragraph\n   and more\nnext: x\n",
+    "list:\n- a\n- b\n  continued\nafter: 1\n",
+    "list:\n  - a\n  - b: 1\n    c: 2\n  -   d: 3\n",
+    "group:\n  inner:\n    deep: v\n  back: w\nend:\n",
+    "empty:\nnext: 1\nlast:",
+    "quoted: 'it''s ''here'''\ndouble: \"a: b # c\"\nspace: '  padded  '\n",
+    "multi: 'first\n  second\n\n\n  third'\nafter: x\n",
+    "closes: 'text\n  '\nopens: '\n  text'\n",
+    "folded: >-\n  one\n  two\n\n  three\nkept: >\n  a\n  b\n\nlit: |\n  x\n  y\nlit2: |-\n  z\n\n\n  w\nend: 1\n",
+    "flow: [a, b-c, 2010, yes, x y]\nempty: []\nspaced: [ a ,b ]\n",
+    "typed: 2026-01-02\nint: 12\nfloat: 1.5\nbool: no\nnothing: ~\nnum_text: 12 apples\nstamp: 2026-01-02 10:00:00\n",
+    "sexagesimal: 1:30\nhex: 0x1F\nunder: 1_000\ninf: .inf\ntext: .x\n",
+    "# a comment\nid: x  \n  more\n  # a comment ends a value\nurl: https://example.org/a#b\nodd: a#b [c] {d} 'e' \"f\"\n",
+    "yes: 1\n",
+    "a: 1\na: 2\n",
+    "a: b: c\n",
+    "a: &x 1\nb: *x\n",
+    "a: !!str 1\n",
+    "<<: 1\n",
+    "a: 2026-02-30\n",
+    "a:\n  b: 1\n c: 2\n",
+    "- a\n- b\n",
+    "a: [a, [b]]\n",
+    "a: 'unclosed\n",
+    "a: >\n    more\n  less\n",
+    "a: |\n  x\n    deeper\n",
+    "a: 1\n\tb: 2\n",
+    "key: value\r\nother: v\r\n",
+    "a: \"tab\\there\"\n",
+    "deep:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 12)) + "  " * 12 + "v: 1\n",
+    "",
+    "# only a comment\n",
+]
+
+
+def _read_both(text: str) -> tuple[object, object, list[str]]:
+    """What the quick reader and the libyaml path make of text (as data and positions), and libyaml's messages."""
+    from generator import load
+
+    def flat(read: object) -> object:
+        if read is None:
+            return None
+        data, places = read  # type: ignore[misc]
+        return data, places.values, places.keys, places.written
+
+    diagnostics: list = []
+    libyaml = flat(load._read_with_libyaml(text, text.encode(), "x.yaml", diagnostics))
+    return flat(load._read_plain(text)), libyaml, [str(d) for d in diagnostics]
+
+
+def _positions_by_to_data(text: str) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+    """The positions the original, exact walk (_to_data) records, keyed as Document keys them."""
+    import yaml
+
+    from generator import load
+
+    positions: dict = {}
+    written: dict = {}
+    load._to_data(yaml.compose(text, Loader=load._Loader), (), positions, [], "x.yaml", set(), written)
+    values = {load._path_key(loc): line << 20 | column for loc, (line, column) in positions.items()
+              if "__key__" not in loc}
+    keys = {load._path_key(loc[:-1]): line << 20 | column for loc, (line, column) in positions.items()
+            if "__key__" in loc}
+    return values, keys, {load._path_key(loc): text for loc, text in written.items()}
+
+
+def _assert_read_alike(text: str) -> bool:
+    quick, libyaml, messages = _read_both(text)
+    if libyaml is not None:
+        assert libyaml[1:] == _positions_by_to_data(text), text
+    if quick is not None:
+        assert quick == libyaml and not messages, text
+    return quick is not None
+
+
+def test_quick_reader_reads_as_libyaml_does() -> None:
+    accepted = [text for text in QUICK_CASES if _assert_read_alike(text)]
+    assert accepted == QUICK_CASES[:14]  # the rest are left to libyaml
+
+
+def test_quick_reader_agrees_on_content_and_near_content() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(Path("content").glob("**/*.yaml"))]
+    rng = random.Random(7)
+    pieces = [" ", "  ", "\n", "\n\n", "- ", ":", ": ", "#", " #", "'", "''", '"', "[", "]", ",", "&", "*", "!",
+              "|", ">", "?", "yes", "12", "2026-01-02", "1:30", "<<", "é", "\n  more text", "\n- x", "\na:", "~"]
+    accepted = sum(_assert_read_alike(text) for text in texts)
+    assert accepted == len(texts)  # the real content takes the quick path
+    for _ in range(1500):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randint(0, len(text))
+            if rng.random() < 0.7:
+                text = text[:at] + rng.choice(pieces) + text[at:]
+            else:
+                text = text[:at] + text[at + rng.randint(1, 6):]
+        accepted += _assert_read_alike(text)
+    assert accepted > 400  # enough mutated files stay within what the quick reader reads
+
+
+def test_quick_reader_assumptions_about_yaml_types() -> None:
+    import yaml
+
+    from generator import load
+
+    assert None not in load._Loader.yaml_implicit_resolvers  # no type is tried for every first character
+    resolver = load._Loader("")
+    # Only a value that starts with a digit (a timestamp) can be read as other than text with a space in it.
+    for first in set(load._IMPLICIT_TYPES) - load._DIGITS - {""}:
+        for middle in ("", "rue", "ull", "o", "es", "n", "ff", "1", ".5", "<", "inf", ".nan", "0x1"):
+            for value in (f"{first}{middle} x", f"{first}{middle} {middle}"):
+                assert resolver.resolve(yaml.ScalarNode, value, (True, False)) == load._STR, value
+
+
+@pytest.mark.parametrize("text", [
+    "a:\n" + "".join("  " * depth + "- \n" for depth in range(1, 30)),
+    "a: " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "- " * 100_000 + "x\n",
+    "".join("  " * depth + f"k{depth}:\n" for depth in range(30)),
+])
+def test_deep_nesting_is_refused_before_it_reaches_the_parser(minimal_content: Path, text: str) -> None:
+    write(minimal_content, "terms/cramp.yaml", text)
+    [diag] = load_content(minimal_content).diagnostics
+    assert diag.message == "lists or fields are nested more than 20 deep here; content files nest only a few levels"
