@@ -108,10 +108,7 @@ def _environment() -> Environment:
 
 def render(site: Site) -> RenderedSite:
     """Render every page of the site."""
-    renderer = _Renderer(site, _environment())
-    pages = renderer.pages()
-    glossary = _TermMatcher(site.terms)
-    pages = {path: glossary.append_definitions(text) for path, text in pages.items()}
+    pages = _Renderer(site, _environment()).pages()
     return RenderedSite(pages=dict(sorted(pages.items())), nav=_navigation(site))
 
 
@@ -139,6 +136,7 @@ class _Renderer:
         self.site = site
         self.env = env
         self.repo_url = str(site.settings.repo_url).rstrip("/")
+        self.glossary = _TermMatcher(site.terms)
         self.folders: dict[str, _Links] = {}
         # A source's line and citation are the same on every page that lists it.
         source_template = env.get_template("_source.md.j2")
@@ -252,7 +250,8 @@ class _Renderer:
             link=links, path=links.paths, sources=[self.source_line[i] for i in unique_sources],
             source_line=self.source_line, cite=self.cite, **context,
         )
-        return f"---\n{front}---\n\n{_tidy(body)}\n"
+        body = _tidy(body)
+        return f"---\n{front}---\n\n{body}{self.glossary.abbreviation_lines(body)}\n"
 
     def cite(self, source_ids: Sequence[str]) -> Markup:
         """A fact's sources, as 'Publisher year; Publisher year'."""
@@ -385,6 +384,10 @@ _YAML_TEXT = re.compile("[\x20-\x7e\u00a1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00
 # A start that libyaml may print plain: the indicators and the rest are left to yaml.dump.
 _YAML_PLAIN_START = re.compile("[A-Za-z0-9(\u00a1-\u2027\u202a-\ud7ff]")
 _YAML_KEY = re.compile("[a-z_]+")
+# Text libyaml prints plain if it holds no ': ' or ' #' and does not read as another type: no indicator
+# at the start, no ':' or space at the end.
+_YAML_EVERYDAY_PLAIN = re.compile(
+    "[A-Za-z0-9(\u00a1-\u2027\u202a-\ud7ff][\x20-\x7e\u00a1-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*(?<![: ])")
 # A space on its own, where libyaml may break a long quoted line.
 _LONE_SPACE = re.compile(r"(?<! ) (?! )")
 
@@ -426,7 +429,13 @@ def _yaml_scalar(value: object, column: int, *, fold: bool) -> str | None:
         return "true" if value else "false"
     if type(value) is int:
         return str(value)
-    if type(value) is not str or not _YAML_TEXT.fullmatch(value):
+    if type(value) is not str:
+        return None
+    resolvers = _FrontMatterDumper.yaml_implicit_resolvers
+    if (_YAML_EVERYDAY_PLAIN.fullmatch(value) and ": " not in value and " #" not in value
+            and value[0] not in resolvers and None not in resolvers and column + len(value) + 2 <= _YAML_WIDTH):
+        return value  # most text: one match instead of the checks below
+    if not _YAML_TEXT.fullmatch(value):
         return None
     long = column + len(value) + 2 > _YAML_WIDTH  # then libyaml may break it over lines
     if not _needs_quotes(value):
@@ -508,15 +517,10 @@ class _TermMatcher:
     def _scan(self, body: str) -> set[str]:
         return set(self.pattern.findall(body)) if self.pattern else set()
 
-    def append_definitions(self, page: str) -> str:
-        if self.pattern is None:
-            return page
-        body = page.split("\n---\n", 1)[-1]
-        found = sorted(self.names_in(body))
-        if not found:
-            return page
-        lines = [self.abbreviations[name] for name in found]
-        return page.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    def abbreviation_lines(self, body: str) -> str:
+        """The abbreviation lines for the glossary words in the page's body, after a blank line, or ''."""
+        found = sorted(self.names_in(body)) if self.pattern else ()
+        return "\n\n" + "\n".join([self.abbreviations[name] for name in found]) if found else ""
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

@@ -142,15 +142,16 @@ def test_glossary_words_are_found_as_the_pattern_finds_them() -> None:
             assert matcher.names_in(body) == set(matcher.pattern.findall(body)), (chosen, body)
 
 
-def test_inline_shortcut_for_plain_text_gives_what_escaping_gives() -> None:
-    """inline() returns most text as it is without escaping it; that must be exactly what escaping returns."""
+def test_shortcuts_for_plain_text_give_what_escaping_gives() -> None:
+    """inline() and theme_text() return most text as it is without escaping it: exactly what escaping returns."""
     import itertools
 
-    from generator.text import _escape_inline, inline
+    from generator.text import _escape_inline, _escape_theme_text, inline, theme_text
 
     pieces = ["a", "b c", " ", "  ", "1", "12", ".", ")", "-", "+", "!", "|", "\t", "\n", "\u00a0", "\u3000", "٣", "é",
-              "\\", "`", "*", "_", "{", "}", "[", "]", "#", "&", "<", ">", ":", "~", "="]
+              "\\", "`", "*", "_", "{", "}", "[", "]", "#", "&", "<", ">", ":", "~", "=", '"', "&#"]
     for size in (1, 2, 3):
         for parts in itertools.product(pieces, repeat=size):
             text = "".join(parts)
             assert inline(text) == _escape_inline(text), text
+            assert theme_text(text) == _escape_theme_text(text), text
