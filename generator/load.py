@@ -202,8 +202,9 @@ def _content_files(folder: Path, diagnostics: list[Diagnostic], shown: str) -> I
                 Diagnostic(f"{shown}/{name}", 1, 1, "", "not a plain file; content files must be .yaml files, not links or folders")
             )
         elif name.endswith(".yml"):
+            stem = name.removesuffix(".yml")
             diagnostics.append(
-                Diagnostic(f"{shown}/{name}", 1, 1, "", f"rename the file to {name.removesuffix('.yml')}.yaml (content files end in .yaml)")
+                Diagnostic(f"{shown}/{name}", 1, 1, "", f"rename the file to {stem}.yaml (content files end in .yaml)")
             )
         elif not name.endswith(".yaml"):
             diagnostics.append(

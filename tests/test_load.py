@@ -101,7 +101,8 @@ QUICK_CASES = [
     "flow: [a, b-c, 2010, yes, x y]\nempty: []\nspaced: [ a ,b ]\n",
     "typed: 2026-01-02\nint: 12\nfloat: 1.5\nbool: no\nnothing: ~\nnum_text: 12 apples\nstamp: 2026-01-02 10:00:00\n",
     "sexagesimal: 1:30\nhex: 0x1F\nunder: 1_000\ninf: .inf\ntext: .x\n",
-    "# a comment\nid: x  \n  more\n  # a comment ends a value\nurl: https://example.org/a#b\nodd: a#b [c] {d} 'e' \"f\"\n",
+    "# a comment\nid: x  \n  more\n  # a comment ends a value\n"
+    "url: https://example.org/a#b\nodd: a#b [c] {d} 'e' \"f\"\n",
     "not_a_document_start: x\n  ---\n  ...\n",
 ]
 # ... and texts it leaves to libyaml: errors, refusals, rarer YAML.
