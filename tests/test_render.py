@@ -128,7 +128,8 @@ def test_glossary_words_are_found_as_the_pattern_finds_them() -> None:
     from generator.render import _TermMatcher
 
     rng = random.Random(3)
-    names = ["calf", "calf muscle", "muscle", "cramp_2", "B12", "C++", "+", "x-ray", "ray", "Ménière", "nière", "sole",
+    names = ["calf", "calf muscle", "muscle", "cramp_2", "B12", "C++", "+", "x-ray", "ray", "Ménière", "nière",
+             "sole",
              "soleus", "a b", "(tight)", "tight", "leg.", "2"]
     bits = [*names, " ", " ", "\n", ",", ".", "-", "_", "(", ")", "[x](../glossary/calf.md)", "Calf", "é", "+", "ab"]
     for _ in range(300):
@@ -148,7 +149,8 @@ def test_shortcuts_for_plain_text_give_what_escaping_gives() -> None:
 
     from generator.text import _escape_inline, _escape_theme_text, inline, theme_text
 
-    pieces = ["a", "b c", " ", "  ", "1", "12", ".", ")", "-", "+", "!", "|", "\t", "\n", "\u00a0", "\u3000", "٣", "é",
+    pieces = ["a", "b c", " ", "  ", "1", "12", ".", ")", "-", "+", "!", "|", "\t", "\n", "\u00a0", "\u3000", "٣",
+              "é",
               "\\", "`", "*", "_", "{", "}", "[", "]", "#", "&", "<", ">", ":", "~", "=", '"', "&#"]
     for size in (1, 2, 3):
         for parts in itertools.product(pieces, repeat=size):
