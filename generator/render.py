@@ -162,7 +162,7 @@ class _Renderer:
     def pages(self) -> dict[str, str]:
         site = self.site
         out: dict[str, str] = {}
-        warning_signs = self.warning_signs()
+        warning_signs = self.warning_signs(self.links("."))
         # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
         # they would match the words of all the pages they list, and they grow with the site, while
         # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
@@ -227,13 +227,21 @@ class _Renderer:
                                    items[start:start + MAX_SIGNS_PER_CARD]))
         return cards
 
-    def warning_signs(self) -> dict[CareLevel, dict[str, list[str]]]:
-        """Every warning sign by level, each with the ids of the conditions that list it, in site order."""
+    def warning_signs(self, links: _Links) -> dict[CareLevel, dict[str, Markup]]:
+        """Every warning sign by level, each with links to the conditions that list it, in site order."""
         by_level: dict[CareLevel, dict[str, list[str]]] = {level: {} for level, *_ in CARE_LEVELS}
         for condition in self.site.conditions:
             for sign in condition.get_help:
                 by_level[sign.level].setdefault(sign.sign, []).append(condition.id)
-        return by_level
+        return {level: {sign: links.conditions.join(ids) for sign, ids in signs.items()}
+                for level, signs in by_level.items()}
+
+    def links(self, folder: str) -> _Links:
+        """Links from the pages of one folder, made once per render."""
+        links = self.folders.get(folder)
+        if links is None:
+            links = self.folders[folder] = _Links(self.site, folder)
+        return links
 
     def page(self, template: str, path: str, *, title: str, description: str, tags: Sequence[str] = (),
              review: Review | None = None, search_boost: float | None = None, search_exclude: bool = False,
@@ -260,7 +268,7 @@ class _Renderer:
         if review is not None:
             meta["last_reviewed"] = review.last_reviewed.isoformat()
         front = _front_matter(meta)
-        links = self.folders.get(page_folder) or self.folders.setdefault(page_folder, _Links(self.site, page_folder))
+        links = self.links(page_folder)
         unique_sources = list(dict.fromkeys(source_ids))
         body = self.env.get_template(template).render(
             site=self.site, settings=self.site.settings, title=title, url=url, review=review,
