@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from . import structured_data
@@ -82,6 +83,23 @@ class _PartialsInlinedLoader(FileSystemLoader):
         return _INCLUDE.sub(lambda m: self.get_source(environment, m.group(1))[0], source), filename, uptodate
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs in the user's temp folder: compiling them takes 50 ms a run."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # a cache that cannot be written only costs the compile next time
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    try:
+        return _QuietBytecodeCache(pattern="__cramp_help_%s.cache")
+    except (OSError, RuntimeError):  # no private temp folder: compile every run
+        return None
+
+
 _INCLUDE = re.compile(r'\{% include "(_[\w.]+)" %\}\n?')
 
 
@@ -95,6 +113,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # _environment() notices edited templates once per render, not on every include
+        bytecode_cache=_bytecode_cache(),
     )
     # Remembered: the same few texts (card headings, the review statement, summaries) recur on many pages.
     env.filters["paras"] = functools.lru_cache(maxsize=1 << 12)(paragraphs)
