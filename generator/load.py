@@ -578,6 +578,8 @@ def _read_plain(text: str) -> tuple[Any, _Places] | None:
     A line that starts a document ('---'), ends one ('...') or is a directive ('%') is neither a
     field nor a list item, so _read_rows leaves the file to libyaml too.
     """
+    if "\r" in text:  # YAML reads a CR LF line break as a LF, at the same line and column
+        text = text.replace("\r\n", "\n")
     if text.isascii():  # most files: one pass over the bytes, a tenth of the time the regex takes
         if text.encode("ascii").translate(None, _PLAIN_ASCII):
             return None

@@ -104,6 +104,7 @@ QUICK_CASES = [
     "# a comment\nid: x  \n  more\n  # a comment ends a value\n"
     "url: https://example.org/a#b\nodd: a#b [c] {d} 'e' \"f\"\n",
     "not_a_document_start: x\n  ---\n  ...\n",
+    "windows: line\r\n  breaks\r\nquoted: 'a\r\n\r\n  b'\r\nblock: >-\r\n  c\r\n  d\r\n",
 ]
 # ... and texts it leaves to libyaml: errors, refusals, rarer YAML.
 LIBYAML_CASES = [
@@ -121,8 +122,8 @@ LIBYAML_CASES = [
     "a: >\n    more\n  less\n",
     "a: |\n  x\n    deeper\n",
     "a: 1\n\tb: 2\n",
-    "key: value\r\nother: v\r\n",
     "a: \"tab\\there\"\n",
+    "lone: carriage\rreturn\n",
     "a: 1\n---\nb: 2\n",
     "%YAML 1.1\n---\na: 1\n",
     "a: 'x\n...\n  y'\n",
