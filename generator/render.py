@@ -26,7 +26,7 @@ from markupsafe import Markup
 from . import structured_data
 from .link import Site
 from .model import CareLevel, Review, Source, Term
-from .text import first_sentence, html_text, inline, link_url, paragraphs, theme_text
+from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAV_LIST_LIMIT = 30  # longer lists stay on their index page, out of every page's navigation
@@ -399,9 +399,7 @@ def _escape(value: object) -> str:
     return _escape_text(str(value))  # a number, a date, an empty Undefined: what inline would make of it
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _escape_text(value: str) -> str:
-    return str(inline(value))
+_escape_text = functools.lru_cache(maxsize=1 << 16)(inline_text)
 
 
 def _relative(target: str, start: str) -> str:

@@ -40,18 +40,22 @@ def inline(value: object) -> Markup:
     """Escape one line of content text so it shows exactly as written."""
     if isinstance(value, Markup):
         return value
-    if type(value) is str and _NOTHING_TO_ESCAPE.fullmatch(value):
-        return Markup(value)
-    return _escape_inline(str(value))
+    return Markup(inline_text(str(value)))
 
 
-def _escape_inline(text: str) -> Markup:
+def inline_text(text: str) -> str:
+    """inline() for text, as a plain str: for callers that keep many (every Markup is tracked by the collector)."""
+    if _NOTHING_TO_ESCAPE.fullmatch(text):
+        return text
+    return _escape_inline(text)
+
+
+def _escape_inline(text: str) -> str:
     text = _SPACES.sub(" ", text)  # no strip: separators such as ", " keep their space
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START.sub(r"\1\\\2", text)
-    text = _LINE_START_NUMBER.sub(r"\1\\\2", text)
-    return Markup(text)
+    return _LINE_START_NUMBER.sub(r"\1\\\2", text)
 
 
 def paragraphs(value: object) -> Markup:
