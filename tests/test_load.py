@@ -85,7 +85,7 @@ def test_a_field_name_that_is_not_text_is_reported_not_a_crash(minimal_content: 
                          "field names are words such as 'title', followed by ': '")
 
 
-# The quick reader (load._read_plain) must read every file it accepts exactly as libyaml does.
+# The quick reader (quick_yaml.read_plain) must read every file it accepts exactly as libyaml does.
 # Texts it reads...
 QUICK_CASES = [
     "id: cramp\ntitle: Calf cramp\n",
@@ -135,7 +135,7 @@ LIBYAML_CASES = [
 
 def _read_both(text: str) -> tuple[object, object, list[str]]:
     """What the quick reader and the libyaml path make of text (as data and positions), and libyaml's messages."""
-    from generator import load
+    from generator import load, quick_yaml
 
     def flat(read: object) -> object:
         if read is None:
@@ -145,7 +145,7 @@ def _read_both(text: str) -> tuple[object, object, list[str]]:
 
     diagnostics: list = []
     libyaml = flat(load._read_with_libyaml(text, text.encode(), "x.yaml", diagnostics))
-    return flat(load._read_plain(text)), libyaml, [str(d) for d in diagnostics]
+    return flat(quick_yaml.read_plain(text)), libyaml, [str(d) for d in diagnostics]
 
 
 def _positions_by_to_data(text: str) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
@@ -153,15 +153,16 @@ def _positions_by_to_data(text: str) -> tuple[dict[str, int], dict[str, int], di
     import yaml
 
     from generator import load
+    from generator.yaml_common import LOADER, path_key
 
     positions: dict = {}
     written: dict = {}
-    load._to_data(yaml.compose(text, Loader=load._Loader), (), positions, [], "x.yaml", set(), written)
-    values = {load._path_key(loc): line << 20 | column for loc, (line, column) in positions.items()
+    load._to_data(yaml.compose(text, Loader=LOADER), (), positions, [], "x.yaml", set(), written)
+    values = {path_key(loc): line << 20 | column for loc, (line, column) in positions.items()
               if "__key__" not in loc}
-    keys = {load._path_key(loc[:-1]): line << 20 | column for loc, (line, column) in positions.items()
+    keys = {path_key(loc[:-1]): line << 20 | column for loc, (line, column) in positions.items()
             if "__key__" in loc}
-    return values, keys, {load._path_key(loc): text for loc, text in written.items()}
+    return values, keys, {path_key(loc): text for loc, text in written.items()}
 
 
 def _assert_read_alike(text: str) -> bool:
@@ -200,15 +201,16 @@ def test_quick_reader_agrees_on_content_and_near_content() -> None:
 def test_quick_reader_assumptions_about_yaml_types() -> None:
     import yaml
 
-    from generator import load
+    from generator import quick_yaml
+    from generator.yaml_common import LOADER, STR_TAG
 
-    assert None not in load._Loader.yaml_implicit_resolvers  # no type is tried for every first character
-    resolver = load._Loader("")
+    assert None not in LOADER.yaml_implicit_resolvers  # no type is tried for every first character
+    resolver = LOADER("")
     # Only a value that starts with a digit (a timestamp) can be read as other than text with a space in it.
-    for first in set(load._IMPLICIT_TYPES) - load._DIGITS - {""}:
+    for first in set(quick_yaml._IMPLICIT_TYPES) - quick_yaml._DIGITS - {""}:
         for middle in ("", "rue", "ull", "o", "es", "n", "ff", "1", ".5", "<", "inf", ".nan", "0x1"):
             for value in (f"{first}{middle} x", f"{first}{middle} {middle}"):
-                assert resolver.resolve(yaml.ScalarNode, value, (True, False)) == load._STR, value
+                assert resolver.resolve(yaml.ScalarNode, value, (True, False)) == STR_TAG, value
 
 
 @pytest.mark.parametrize("text", [
