@@ -74,8 +74,9 @@ class _PartialsInlinedLoader(FileSystemLoader):
     """Templates with each `{% include "_partial.md.j2" %}` replaced by the partial's own text.
 
     An include costs about 10 µs when the page is rendered (a new context for the partial), and the pages
-    have 7,000 of them at 1,000 conditions. Partials are small and set no variables, so taking their text
-    gives the same output; the newline after the include tag goes, as trim_blocks would remove it.
+    have 7,000 of them at 1,000 conditions. Taking the partial's text gives the same output as long as the
+    page does not use a name the partial sets (_steps sets read_more, inside the {% with %} around it).
+    The newline after the include tag goes, as trim_blocks would remove it.
     """
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
@@ -329,32 +330,39 @@ class _Lazy(dict[str, Markup]):
 
 
 class _LinkTable(_Lazy):
+    """Markdown links from one folder to the entries of one kind: table[id] is '[Title](path)'."""
+
+    def __init__(self, title: Callable[[str], str], path: _Lazy) -> None:
+        super().__init__(lambda entry_id: Markup(f"[{title(entry_id)}]({path[entry_id]})"))
+        self.title = title
+        self.path = path
+        self.labelled_tables: dict[str, _Lazy] = {}
+
     def join(self, entry_ids: Iterable[str]) -> Markup:
         """Links to the entries, separated by commas."""
         return Markup(", ".join(self[i] for i in entry_ids))
+
+    def labelled(self, label: str) -> _Lazy:
+        """Links whose text starts with label (template text, not content): '[Read more: Title](path)'."""
+        table = self.labelled_tables.get(label)
+        if table is None:
+            table = self.labelled_tables[label] = _Lazy(
+                lambda entry_id: Markup(f"[{label}: {self.title(entry_id)}]({self.path[entry_id]})"))
+        return table
 
 
 class _Links:
     """Paths and Markdown links from the pages of one folder to every entry: link.causes[id], path.causes[id]."""
 
     def __init__(self, site: Site, folder: str) -> None:
-        names = {"conditions": site.condition_by_id, "causes": site.cause_by_id, "remedies": site.remedy_by_id}
-
         def paths(kind: str) -> _Lazy:
             return _Lazy(lambda entry_id: Markup(_relative(f"{PAGE_FOLDERS[kind]}/{entry_id}.md", folder)))
 
-        def links(kind: str, path: _Lazy) -> _LinkTable:
-            entries = names.get(kind)
-            if entries is None:  # glossary terms are linked by their name
-                terms = site.term_by_id
-                return _LinkTable(lambda entry_id: Markup(f"[{_escape(terms[entry_id].name)}]({path[entry_id]})"))
-            return _LinkTable(lambda entry_id: Markup(f"[{_escape(entries[entry_id].title)}]({path[entry_id]})"))
-
         self.paths = SimpleNamespace(**{kind: paths(kind) for kind in PAGE_FOLDERS})
-        self.conditions = links("conditions", self.paths.conditions)
-        self.causes = links("causes", self.paths.causes)
-        self.remedies = links("remedies", self.paths.remedies)
-        self.terms = links("terms", self.paths.terms)
+        self.conditions = _LinkTable(lambda i: _escape(site.condition_by_id[i].title), self.paths.conditions)
+        self.causes = _LinkTable(lambda i: _escape(site.cause_by_id[i].title), self.paths.causes)
+        self.remedies = _LinkTable(lambda i: _escape(site.remedy_by_id[i].title), self.paths.remedies)
+        self.terms = _LinkTable(lambda i: _escape(site.term_by_id[i].name), self.paths.terms)  # by the term's name
 
 
 # urllib.parse.quote(text, safe="") for ASCII text: every character but letters, digits and _.-~ as %XX.
