@@ -375,13 +375,17 @@ def _quote(text: str) -> str:
 
 
 def _citation(source: Source) -> Markup:
-    return Markup(f"{_escape(source.publisher)} {_escape(source.year)}" if source.year else _escape(source.publisher))
+    """'Publisher year', as a fact's source is cited."""
+    publisher = _escape(source.publisher)
+    return Markup(f"{publisher} {_escape(source.year)}" if source.year else publisher)
 
 
 def _unique_ignoring_case(texts: Iterable[str]) -> list[str]:
     """The texts, without a repeat that differs only in case (as Jinja's unique filter leaves them)."""
-    seen: set[str] = set()
-    return [text for text in texts if not (text.lower() in seen or seen.add(text.lower()))]
+    unique: dict[str, str] = {}
+    for text in texts:
+        unique.setdefault(text.lower(), text)
+    return list(unique.values())
 
 
 def _join_text(items: Iterable[Any], separator: str, attribute: str | None = None) -> Markup:
