@@ -147,7 +147,12 @@ def test_shortcuts_for_plain_text_give_what_escaping_gives() -> None:
     """inline() and theme_text() return most text as it is without escaping it: exactly what escaping returns."""
     import itertools
 
-    from generator.text import _escape_inline, _escape_theme_text, inline, theme_text
+    import re
+
+    from generator.text import _OTHER_WHITESPACE, _escape_inline, _escape_theme_text, inline, theme_text
+
+    every_character = "".join(map(chr, range(0x110000)))
+    assert set(_OTHER_WHITESPACE) == set(re.findall(r"\s", every_character)) - {" "}
 
     pieces = ["a", "b c", " ", "  ", "1", "12", ".", ")", "-", "+", "!", "|", "\t", "\n", "\u00a0", "\u3000", "٣",
               "é",
