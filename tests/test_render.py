@@ -131,15 +131,16 @@ def test_glossary_words_are_found_as_the_pattern_finds_them() -> None:
     names = ["calf", "calf muscle", "muscle", "cramp_2", "B12", "C++", "+", "x-ray", "ray", "Ménière", "nière",
              "sole",
              "soleus", "a b", "(tight)", "tight", "leg.", "2"]
-    bits = [*names, " ", " ", "\n", ",", ".", "-", "_", "(", ")", "[x](../glossary/calf.md)", "Calf", "é", "+", "ab"]
+    bits = [*names, " ", " ", "\n", ",", ".", "-", "_", "(", ")", "[x](../glossary/calf.md)", "Calf", "é", "+", "ab",
+            "’", "–", "\u00a0", "٣"]
     for _ in range(300):
         chosen = rng.sample(names, rng.randint(1, 6))
         terms = [Term(id=f"t{i}", kind="term", name=name, definition="d") for i, name in enumerate(chosen)]
         matcher = _TermMatcher(terms)
         for _ in range(20):
             body = "".join(rng.choice(bits) for _ in range(rng.randint(0, 30)))
-            if rng.random() < 0.5:
-                body = body.replace("é", "e").replace("Ménière", "Meniere")  # ASCII pages take the fast way
+            if rng.random() < 0.5:  # an ASCII page
+                body = body.encode("ascii", "ignore").decode()
             assert matcher.names_in(body) == set(matcher.pattern.findall(body)), (chosen, body)
 
 
