@@ -304,10 +304,11 @@ class _Renderer:
         return Markup("; ".join(self.citation[i] for i in dict.fromkeys(source_ids)))
 
     def report_url(self, title: str, path: str) -> str:
-        # What urlencode(..., quote_via=quote) gives, with one str.translate per value for ASCII text.
-        issue_title = _quote(f"Problem with page: {title}")
-        issue_body = _quote(f"Page: {path}\n\nWhat is wrong or missing?\n\n")
-        return f"{self.repo_url}/issues/new?title={issue_title}&body={issue_body}"
+        # What urlencode({"title": ..., "body": ...}, quote_via=quote) gives: percent-encoding goes character
+        # by character, so the fixed words are encoded once, in _REPORT_WORDS.
+        before_title, before_path, after_path = _REPORT_WORDS
+        query = f"title={before_title}{_quote(title)}&body={before_path}{_quote(path)}{after_path}"
+        return f"{self.repo_url}/issues/new?{query}"
 
 
 @dataclass(frozen=True)
@@ -373,6 +374,9 @@ _PERCENT_ENCODED = {byte: f"%{byte:02X}" for byte in range(128) if chr(byte) not
 
 def _quote(text: str) -> str:
     return text.translate(_PERCENT_ENCODED) if text.isascii() else quote(text, safe="")
+
+
+_REPORT_WORDS = tuple(map(_quote, ("Problem with page: ", "Page: ", "\n\nWhat is wrong or missing?\n\n")))
 
 
 def _citation(source: Source) -> Markup:

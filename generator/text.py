@@ -114,11 +114,14 @@ def link_url(value: object) -> Markup:
     return Markup(encoded.replace("&", "&amp;"))
 
 
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+
+
 def first_sentence(value: str, limit: int = 160) -> str:
     """A short description for search engines and link previews."""
     text = _SPACES.sub(" ", value).strip()
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = match.group(1) if match else text
+    end = _SENTENCE_END.search(text, 1)  # what re.match(r"(.+?[.!?])(\s|$)", text) finds, by a fast scan
+    sentence = text[: end.end()] if end else text
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return sentence
