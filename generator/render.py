@@ -409,6 +409,8 @@ def _escape(value: object) -> str:
     Its result is printed, or wrapped in Markup by the caller: a plain str, because every Markup is an
     object the garbage collector tracks, and 60,000 remembered ones made it sweep the heap mid-render.
     """
+    if type(value) is Markup:  # links, lines and lists made once; the most frequent value
+        return value
     if type(value) is str:
         return _escape_text(value)
     if isinstance(value, Markup):
