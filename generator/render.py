@@ -404,7 +404,7 @@ _first_sentence = functools.lru_cache(maxsize=1 << 14)(first_sentence)  # a summ
 
 
 def _escape(value: object) -> str:
-    """text.inline, remembered for plain text: titles, notes and sign texts recur on many pages.
+    """text.inline_text, remembered for plain text: titles, notes and sign texts recur on many pages.
 
     Its result is printed, or wrapped in Markup by the caller: a plain str, because every Markup is an
     object the garbage collector tracks, and 60,000 remembered ones made it sweep the heap mid-render.

@@ -163,3 +163,16 @@ def test_shortcuts_for_plain_text_give_what_escaping_gives() -> None:
             text = "".join(parts)
             assert inline(text) == _escape_inline(text), text
             assert theme_text(text) == _escape_theme_text(text), text
+
+
+def test_relative_links_are_what_relpath_gives() -> None:
+    """Relative links are worked out without posixpath.relpath for speed, with the same answers."""
+    import itertools
+    import posixpath
+
+    from generator.render import _relative
+
+    parts = ["conditions", "x.md", "index.md", "glossary", "a-b.c", "..", ".", "", "é"]
+    targets = {"/".join(p) for n in (1, 2, 3) for p in itertools.product(parts, repeat=n)} - {""} | {"/a", "a/"}
+    for target, start in itertools.product(sorted(targets), [".", "conditions", "glossary", "x.md", "a/b", ".."]):
+        assert _relative(target, start) == posixpath.relpath(target, start), (target, start)
