@@ -24,9 +24,9 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSyst
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from . import structured_data
+from . import parallel, structured_data
 from .link import Site
-from .model import CareLevel, Review, Source, Term
+from .model import Cause, CareLevel, Condition, Remedy, Review, Source, Term
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -143,10 +143,15 @@ def _environment() -> Environment:
     return _ENV[1]
 
 
-def render(site: Site) -> RenderedSite:
-    """Render every page of the site."""
-    pages = _Renderer(site, _environment()).pages()
-    return RenderedSite(pages=dict(sorted(pages.items())), nav=_navigation(site))
+def render(site: Site, *, processes: int = 1) -> RenderedSite:
+    """Render every page of the site (with processes=2, a large site on two cores: see parallel.py)."""
+    renderer = _Renderer(site, _environment())
+    pages = parallel.run_all(renderer.jobs(), _make_page, processes=processes)
+    return RenderedSite(pages=dict(sorted(pages)), nav=_navigation(site))
+
+
+def _make_page(job: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+    return job()
 
 
 def _navigation(site: Site) -> list[Any]:
@@ -168,6 +173,14 @@ def _navigation(site: Site) -> list[Any]:
     ]
 
 
+_INDEX_PAGES = (  # kind, title, description
+    ("conditions", "Conditions", "Muscle cramps and knots this site covers."),
+    ("causes", "Causes", "Things that can bring on cramps and knots."),
+    ("remedies", "Remedies", "Things that may help, with what the research says."),
+    ("terms", "Glossary", "Medical words used on this site, in plain English."),
+)
+
+
 class _Renderer:
     def __init__(self, site: Site, env: Environment) -> None:
         self.site = site
@@ -180,60 +193,77 @@ class _Renderer:
         self.source_line = _Lazy(lambda source_id: Markup(source_template.render(source=site.sources[source_id])))
         self.citation = _Lazy(lambda source_id: _citation(site.sources[source_id]))
 
-    def pages(self) -> dict[str, str]:
+    def jobs(self) -> list[Callable[[], tuple[str, str]]]:
+        """One job per page, each giving (path, Markdown); they do not depend on each other."""
         site = self.site
-        out: dict[str, str] = {}
-        warning_signs = self.warning_signs(self.links("."))
-        # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
-        # they would match the words of all the pages they list, and they grow with the site, while
-        # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
-        out["index.md"] = self.page("home.md.j2", "index.md", title=site.settings.name,
-                                    description=site.settings.tagline, search_exclude=True,
-                                    emergency_signs=_unique_ignoring_case(warning_signs[CareLevel.EMERGENCY]))
-        out["get-help.md"] = self.page("get_help.md.j2", "get-help.md", title="When to get medical help",
+        jobs: list[Callable[[], tuple[str, str]]] = [self.home_page, self.get_help_page, self.about_page,
+                                                     self.topics_page]
+        jobs += [functools.partial(self.index_page, *index) for index in _INDEX_PAGES]
+        jobs += [functools.partial(self.condition_page, condition) for condition in site.conditions]
+        jobs += [functools.partial(self.cause_page, cause) for cause in site.causes]
+        jobs += [functools.partial(self.remedy_page, remedy) for remedy in site.remedies]
+        jobs += [functools.partial(self.term_page, term) for term in site.terms]
+        return jobs
+
+    # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
+    # they would match the words of all the pages they list, and they grow with the site, while
+    # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
+
+    def home_page(self) -> tuple[str, str]:
+        settings = self.site.settings
+        return "index.md", self.page(
+            "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
+            emergency_signs=_unique_ignoring_case(self.warning_signs[CareLevel.EMERGENCY]))
+
+    def get_help_page(self) -> tuple[str, str]:
+        return "get-help.md", self.page(
+            "get_help.md.j2", "get-help.md", title="When to get medical help",
             description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
-            warning_signs=warning_signs)
-        out["about.md"] = self.page("about.md.j2", "about.md", title="About this site",
+            warning_signs=self.warning_signs)
+
+    def about_page(self) -> tuple[str, str]:
+        return "about.md", self.page("about.md.j2", "about.md", title="About this site",
             description="Who writes this site, how it is checked and where the facts come from.")
-        out["topics.md"] = self.page("topics.md.j2", "topics.md", title="Browse by topic",
+
+    def topics_page(self) -> tuple[str, str]:
+        return "topics.md", self.page("topics.md.j2", "topics.md", title="Browse by topic",
             description="Find pages by body area and by cause.", search_exclude=True)
-        for kind, title, description in (
-            ("conditions", "Conditions", "Muscle cramps and knots this site covers."),
-            ("causes", "Causes", "Things that can bring on cramps and knots."),
-            ("remedies", "Remedies", "Things that may help, with what the research says."),
-            ("terms", "Glossary", "Medical words used on this site, in plain English."),
-        ):
-            path = f"{PAGE_FOLDERS[kind]}/index.md"
-            out[path] = self.page(f"{kind}_index.md.j2", path, title=title, description=description,
-                                  search_exclude=True)
-        for condition in site.conditions:
-            path = f"conditions/{condition.id}.md"
-            related = {rel.condition for rel in condition.related}
-            out[path] = self.page(
-                "condition.md.j2", path, title=condition.title, description=_first_sentence(condition.summary),
-                # Search weighs tags far above text: the reader's own words lead to this page first.
-                tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
-                review=condition.review, search_boost=2,
-                jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
-                condition=condition, cards=self.cards(condition.get_help),
-                shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
-                        if other.id not in related],
-                source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
-            )
-        for cause in site.causes:
-            path = f"causes/{cause.id}.md"
-            out[path] = self.page("cause.md.j2", path, title=cause.title, description=_first_sentence(cause.summary),
-                                  review=cause.review, cause=cause, source_ids=cause.sources)
-        for remedy in site.remedies:
-            path = f"remedies/{remedy.id}.md"
-            out[path] = self.page("remedy.md.j2", path, title=remedy.title,
-                                  description=_first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
-                                  source_ids=[*remedy.evidence.sources, *remedy.sources])
-        for term in site.terms:
-            path = f"glossary/{term.id}.md"
-            out[path] = self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
-                                  description=term.definition, term=term, source_ids=term.sources)
-        return out
+
+    def index_page(self, kind: str, title: str, description: str) -> tuple[str, str]:
+        path = f"{PAGE_FOLDERS[kind]}/index.md"
+        return path, self.page(f"{kind}_index.md.j2", path, title=title, description=description, search_exclude=True)
+
+    def condition_page(self, condition: Condition) -> tuple[str, str]:
+        site = self.site
+        path = f"conditions/{condition.id}.md"
+        related = {rel.condition for rel in condition.related}
+        return path, self.page(
+            "condition.md.j2", path, title=condition.title, description=_first_sentence(condition.summary),
+            # Search weighs tags far above text: the reader's own words lead to this page first.
+            tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
+            review=condition.review, search_boost=2,
+            jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
+            condition=condition, cards=self.cards(condition.get_help),
+            shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
+                    if other.id not in related],
+            source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
+        )
+
+    def cause_page(self, cause: Cause) -> tuple[str, str]:
+        path = f"causes/{cause.id}.md"
+        return path, self.page("cause.md.j2", path, title=cause.title, description=_first_sentence(cause.summary),
+                               review=cause.review, cause=cause, source_ids=cause.sources)
+
+    def remedy_page(self, remedy: Remedy) -> tuple[str, str]:
+        path = f"remedies/{remedy.id}.md"
+        return path, self.page("remedy.md.j2", path, title=remedy.title,
+                               description=_first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
+                               source_ids=[*remedy.evidence.sources, *remedy.sources])
+
+    def term_page(self, term: Term) -> tuple[str, str]:
+        path = f"glossary/{term.id}.md"
+        return path, self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
+                               description=term.definition, term=term, source_ids=term.sources)
 
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
@@ -248,8 +278,10 @@ class _Renderer:
                                    items[start:start + MAX_SIGNS_PER_CARD]))
         return cards
 
-    def warning_signs(self, links: _Links) -> dict[CareLevel, dict[str, Markup]]:
+    @functools.cached_property
+    def warning_signs(self) -> dict[CareLevel, dict[str, Markup]]:
         """Every warning sign by level, each with links to the conditions that list it, in site order."""
+        links = self.links(".")
         by_level: dict[CareLevel, dict[str, list[str]]] = {level: {} for level, *_ in CARE_LEVELS}
         for condition in self.site.conditions:
             for sign in condition.get_help:
