@@ -111,10 +111,10 @@ def stage_times(content: Path) -> dict[str, Any]:
 
 def _stages_only(content: Path) -> None:
     """Worker: run the pipeline once in this fresh process and print its stage timings and navigation."""
-    from generator import pipeline
+    from generator import parallel, pipeline
 
     cpu_start = time.process_time()
-    result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False)
+    result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False, processes=parallel.cores())
     cpu_s = time.process_time() - cpu_start
     if not result.ok or result.rendered is None:
         raise SystemExit("the content has errors:\n" + "\n".join(map(str, result.diagnostics)))

@@ -33,21 +33,26 @@ def run(
     overdue_is_error: bool = True,
     shown_as: str = "content",
     render_pages: bool = True,
+    processes: int = 1,
 ) -> Result:
-    """Run every stage; stop after validation if the content has errors."""
+    """Run every stage; stop after validation if the content has errors.
+
+    processes=2 loads and renders a large site on two cores (parallel.cores() says if this machine
+    has them); only for callers with no other thread running, such as the command line.
+    """
     # Without the cycle collector: the stages build many objects and keep them, so its passes would
     # only re-scan them (a tenth of the run at N=1,000). What little cyclic garbage the stages make
     # is collected once they are done.
     with gc_paused():
         return _run(content_dir, today=today, overdue_is_error=overdue_is_error, shown_as=shown_as,
-                    render_pages=render_pages)
+                    render_pages=render_pages, processes=processes)
 
 
 def _run(content_dir: Path, *, today: dt.date | None, overdue_is_error: bool, shown_as: str,
-         render_pages: bool) -> Result:
+         render_pages: bool, processes: int) -> Result:
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    loaded = load_content(content_dir, shown_as=shown_as)
+    loaded = load_content(content_dir, shown_as=shown_as, processes=processes)
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -63,6 +68,6 @@ def _run(content_dir: Path, *, today: dt.date | None, overdue_is_error: bool, sh
         return Result(tuple(sorted(diagnostics)), site=site, timings=timings)
 
     start = time.perf_counter()
-    rendered = render(site)
+    rendered = render(site, processes=processes)
     timings["render"] = time.perf_counter() - start
     return Result(tuple(sorted(diagnostics)), site=site, rendered=rendered, timings=timings)
