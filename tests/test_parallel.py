@@ -34,7 +34,18 @@ def test_a_failed_copy_has_its_half_done_here() -> None:
     assert parallel.run_all(list(range(9)), fails_in_the_copy, processes=2, worth_splitting=2) == [n * 2 for n in range(9)]
 
 
-def test_an_error_in_a_job_shows_here_as_it_would_in_one_process() -> None:
+def test_an_error_in_a_job_shows_here_as_it_would_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    forked: list[int] = []
+    fork = os.fork
+
+    def recording_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+
     def broken(job: int) -> int:
         if job == 7:
             raise ValueError("job 7 is broken")
@@ -44,8 +55,10 @@ def test_an_error_in_a_job_shows_here_as_it_would_in_one_process() -> None:
         parallel.run_all(list(range(10)), broken, processes=2, worth_splitting=2)
     with pytest.raises(ValueError, match="job 7 is broken"):  # in this process's half
         parallel.run_all(list(range(7, 20)), broken, processes=2, worth_splitting=2)
-    with pytest.raises(ChildProcessError):  # no copy is left behind
-        os.waitpid(-1, os.WNOHANG)
+    assert len(forked) == 2
+    for pid in forked:  # each copy has ended and been waited for: none is left behind
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_few_jobs_stay_in_this_process() -> None:

@@ -108,5 +108,10 @@ def test_search_index_leaves_out_list_pages_and_list_sections(built_site: Path, 
     assert not [loc for loc in locations if loc.endswith(("#sources", "#related-conditions", "#what-can-help"))]
     for entry in (small_content / "conditions").glob("*.yaml"):
         assert f"conditions/{entry.stem}/" in locations, "every condition page is searchable"
+    # Lines every page of a kind repeats are not worth a download in the index either.
+    text = " ".join(doc["text"] for doc in docs)
+    assert "When to get help</a>" not in text and "All words in the glossary" not in text
     page = (built_site / "conditions" / next((small_content / "conditions").glob("*.yaml")).stem / "index.html")
-    assert "data-search-exclude" not in page.read_text(encoding="utf-8"), "the marker is for the index, not the page"
+    html = page.read_text(encoding="utf-8")
+    assert "<h2 data-search-exclude" not in html, "the sections' marker is for the index, not the page"
+    assert 'href="#when-to-get-help"' in html, "the jump links stay on the page"
