@@ -19,6 +19,7 @@ import gzip
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -113,13 +114,19 @@ def _stages_only(content: Path) -> None:
     """Worker: run the pipeline once in this fresh process and print its stage timings and navigation."""
     from generator import parallel, pipeline
 
-    cpu_start = time.process_time()
+    cpu_start = _cpu_seconds()
     result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False, processes=parallel.cores())
-    cpu_s = time.process_time() - cpu_start
+    cpu_s = _cpu_seconds() - cpu_start
     if not result.ok or result.rendered is None:
         raise SystemExit("the content has errors:\n" + "\n".join(map(str, result.diagnostics)))
     conditions = len(result.site.conditions) if result.site else 0
     print(json.dumps({"timings": result.timings, "cpu_s": cpu_s, "nav": result.rendered.nav, "conditions": conditions}))
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and of the forked copies it has waited for (parallel.py)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def make_project(workdir: Path, content: Path) -> Path:
@@ -294,7 +301,8 @@ def table(rows: list[Row]) -> str:
     )
     notes = (
         "Seconds. n=3 is the real content/. generator = load+validate+link+render, best of 3, each in a fresh "
-        "process; build = `python -m generator build`; floor = plain `mkdocs build` of the same rendered Markdown "
+        "process, on two cores where there are two (gen cpu counts both); build = `python -m generator build`; "
+        "floor = plain `mkdocs build` of the same rendered Markdown "
         "with the same mkdocs.yml, theme and nav, without the generator's hooks and Markdown extension; "
         "cpu = user+system seconds of the same runs (steadier than the wall clock when the machine is busy); peak = largest resident set of the build's processes; "
         "KB/page = HTML bytes per page; preview = live-preview rebuild after saving one YAML file."
