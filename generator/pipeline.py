@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
 from .link import Site, link
-from .load import gc_paused, load_content
+from .load import load_content
 from .render import RenderedSite, render
 from .validate import validate
 
@@ -26,6 +29,22 @@ class Result:
         return self.rendered is not None and not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Run a block without Python's cycle collector, which would re-scan every value built so far.
+
+    Loaded content, validated entries and the linked site hold no reference cycles, so nothing is
+    left uncollected; at N=1,000 the collector's passes cost a quarter of load and half of validate.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run(
     content_dir: Path,
     *,
@@ -40,10 +59,7 @@ def run(
     processes=2 loads and renders a large site on two cores (parallel.cores() says if this machine
     has them); only for callers with no other thread running, such as the command line.
     """
-    # Without the cycle collector: the stages build many objects and keep them, so its passes would
-    # only re-scan them (a tenth of the run at N=1,000). What little cyclic garbage the stages make
-    # is collected once they are done.
-    with gc_paused():
+    with gc_paused():  # the stages build many objects and keep them: collecting would only re-scan them
         return _run(content_dir, today=today, overdue_is_error=overdue_is_error, shown_as=shown_as,
                     render_pages=render_pages, processes=processes)
 

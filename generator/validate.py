@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
-from .load import Document, FieldPath, LoadedContent, gc_paused
+from .load import Document, FieldPath, LoadedContent
 from .model import KINDS, REFERENCES, Condition, SiteSettings, Strict, Term, TermKind
 
 REVIEW_WARNING_DAYS = 60
@@ -31,13 +31,6 @@ def validate(
     loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
     """Validate loaded content; return it with all problems found (None if any is an error)."""
-    with gc_paused():
-        return _validate(loaded, today, overdue_is_error)
-
-
-def _validate(
-    loaded: LoadedContent, today: dt.date | None, overdue_is_error: bool
-) -> tuple[ValidContent | None, list[Diagnostic]]:
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
