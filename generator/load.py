@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic, field_path
 from .model import KINDS
 from .quick_yaml import read_plain
 from .yaml_common import (
-    COLUMN_BITS, HIDDEN_CHARACTER, LOADER, STANDARD_TAGS, STR_TAG, FieldPath, Places, Position, Positions,
+    COLUMN_BITS, HIDDEN_CHARACTER, LOADER, STANDARD_TAGS, STR_TAG, FieldPath, Places, Position,
     index_key, path_key, path_part, unpack,
 )
 
@@ -43,34 +43,56 @@ class Document:
     kind: str
     path: str  # as shown in messages, e.g. 'content/causes/dehydration.yaml'
     data: Any
-    positions: Positions = field(repr=False)  # where each value starts ('' is the whole file's)
-    key_positions: Positions = field(repr=False)  # where each field's name starts
-    # How plain values that YAML read as something other than text were written, e.g. 'on' (read as true).
-    written: dict[str, str] = field(default_factory=dict, repr=False)
+    text: str = field(repr=False)  # the file as read
+    # Where each value starts ('' is the whole file's), where each field's name starts, and how plain
+    # values YAML read as something other than text were written, e.g. 'on' (read as true).
+    places: Places | None = field(repr=False, compare=False)
+    quick: bool = field(default=False, repr=False)  # read by the quick reader, which can find places again
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: not the places of a quickly read file, which are found again if a message needs them.
+
+        A forked copy that loads half of the files sends them back pickled (parallel.py), and the places are
+        over half of the bytes, while only a file with a problem needs them.
+        """
+        state = dict(self.__dict__)
+        if self.quick:
+            state["places"] = None
+        return state
+
+    @property
+    def _places(self) -> Places:
+        if self.places is None:  # a quickly read file, unpickled: read it again, as it was read then
+            read = read_plain(self.text)
+            if read is None:
+                raise RuntimeError(f"{self.path}: the quick reader read this text before but not now")
+            object.__setattr__(self, "places", read[1])
+        return self.places  # type: ignore[return-value]
 
     def position(self, loc: FieldPath) -> Position:
         """The position of loc, or of the nearest enclosing value that has one."""
-        at = self.positions[""]
+        positions = self._places.values
+        at = positions[""]
         key = ""
         for part in loc:
             key += path_part(part)
-            if key not in self.positions:
+            if key not in positions:
                 break
-            at = self.positions[key]
+            at = positions[key]
         return unpack(at)
 
     def key_position(self, loc: FieldPath) -> Position | None:
         """Where the name of the field at loc is written (None if loc is no field)."""
-        at = self.key_positions.get(path_key(loc))
+        at = self._places.keys.get(path_key(loc))
         return None if at is None else unpack(at)
 
     def has_value(self, loc: FieldPath) -> bool:
         """Whether the file has a value (possibly empty) at loc."""
-        return path_key(loc) in self.positions
+        return path_key(loc) in self._places.values
 
     def written_as(self, loc: FieldPath) -> str | None:
         """How the plain value at loc was written, if YAML read it as something other than text."""
-        return self.written.get(path_key(loc))
+        return self._places.written.get(path_key(loc))
 
 
 @dataclass(frozen=True)
@@ -203,12 +225,13 @@ def _load_file(path: os.PathLike[str], kind: str, shown: str, diagnostics: list[
              "file contains a NUL character; save it as plain UTF-8 text")
         return None
     read = read_plain(text)  # most files: read without libyaml, 2 to 3 times faster
+    quick = read is not None
     if read is None:  # an unusual or faulty file: libyaml reads it and words any problem
         read = _read_with_libyaml(text, raw, shown, diagnostics)
         if read is None:
             return None
     data, places = read
-    return Document(kind, shown, data, places.values, places.keys, places.written)
+    return Document(kind, shown, data, text, places, quick)
 
 
 def _read_with_libyaml(text: str, raw: bytes, shown: str, diagnostics: list[Diagnostic]) -> tuple[Any, Places] | None:

@@ -312,17 +312,16 @@ def _check_references(
 
 
 def _check_review(doc: Document, review: Any, today: dt.date, overdue_is_error: bool) -> Iterator[Diagnostic]:
-    line, col = doc.position(("review", "next_review_due"))
     due = review.next_review_due
     if review.next_review_due <= review.last_reviewed:
-        yield Diagnostic(doc.path, line, col, "review.next_review_due",
+        yield Diagnostic(doc.path, *doc.position(("review", "next_review_due")), "review.next_review_due",
                          "must be after last_reviewed; set it 3 years after the last review")
     elif due < today:
         severity = Severity.ERROR if overdue_is_error else Severity.WARNING
-        yield Diagnostic(doc.path, line, col, "review.next_review_due",
+        yield Diagnostic(doc.path, *doc.position(("review", "next_review_due")), "review.next_review_due",
             f"review was due on {due.isoformat()}; review the page, then update last_reviewed and next_review_due", severity)
     elif (due - today).days <= REVIEW_WARNING_DAYS:
-        yield Diagnostic(doc.path, line, col, "review.next_review_due",
+        yield Diagnostic(doc.path, *doc.position(("review", "next_review_due")), "review.next_review_due",
             f"review is due on {due.isoformat()}, in {(due - today).days} days; plan the review", Severity.WARNING)
     if review.last_reviewed > today:
         lr_line, lr_col = doc.position(("review", "last_reviewed"))

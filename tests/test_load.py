@@ -1,5 +1,6 @@
 """Stage 1: loading YAML safely, with positions."""
 
+import pickle
 import random
 from pathlib import Path
 
@@ -28,6 +29,21 @@ def test_loads_every_kind_with_positions(minimal_content: Path) -> None:
 def test_position_falls_back_to_nearest_parent(minimal_content: Path) -> None:
     calf = next(d for d in load_content(minimal_content).documents if d.path.endswith("calf-cramp.yaml"))
     assert calf.position(("causes", 1, "no-such-field")) == calf.position(("causes", 1))
+
+
+def test_a_pickled_document_finds_its_positions_again(minimal_content: Path) -> None:
+    """The forked copy that loads half the files sends them without their places (parallel.py)."""
+    write(minimal_content, "terms/odd.yaml", "---\nid: odd\nkind: term\nname: odd\ndefinition: Odd.\n")  # for libyaml
+    loaded = load_content(minimal_content)
+    for doc in loaded.documents:
+        copy = pickle.loads(pickle.dumps(doc))
+        assert copy.data == doc.data
+        assert (copy.places is None) == doc.quick  # a file libyaml read keeps its places
+        for loc in [("id",), ("causes", 1, "cause"), ("causes", 1), ("review", "next_review_due"), ("nothing",)]:
+            assert copy.position(loc) == doc.position(loc)
+            assert copy.key_position(loc) == doc.key_position(loc)
+            assert copy.has_value(loc) == doc.has_value(loc)
+    assert {doc.quick for doc in loaded.documents} == {True, False}
 
 
 def test_duplicate_key_is_an_error_naming_both_lines(minimal_content: Path) -> None:
