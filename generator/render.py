@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from . import parallel, structured_data
 from .link import Site
-from .model import Cause, CareLevel, Condition, Remedy, Review, Source, Term
+from .model import Cause, CareLevel, Condition, HelpSign, Remedy, Review, Source, Term
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -87,6 +87,11 @@ class _PartialsInlinedLoader(FileSystemLoader):
 
 class _QuietBytecodeCache(FileSystemBytecodeCache):
     """Compiled templates kept between runs in the user's temp folder: compiling them takes 50 ms a run."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # One file per template name, not one per folder the templates are in: each test copies the project,
+        # and the temp folder filled with thousands. A kept template is used only if its source is the same.
+        return super().get_cache_key(name)
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -213,7 +218,8 @@ class _Renderer:
         settings = self.site.settings
         return "index.md", self.page(
             "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
-            emergency_signs=_unique_ignoring_case(self.warning_signs[CareLevel.EMERGENCY]))
+            emergency_cards=self.level_cards(CareLevel.EMERGENCY,
+                                             _unique_ignoring_case(self.warning_signs[CareLevel.EMERGENCY]))[:1])
 
     def get_help_page(self) -> tuple[str, str]:
         return "get-help.md", self.page(
@@ -268,15 +274,16 @@ class _Renderer:
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
 
-    def cards(self, signs: Sequence[Any]) -> list[_Card]:
+    def cards(self, signs: Sequence[HelpSign]) -> list[_Card]:
         """Care cards, most serious first, each with at most MAX_SIGNS_PER_CARD signs."""
-        cards = []
-        for level, modifier, prefix, heading_field in CARE_LEVELS:
-            items = [s.sign for s in signs if s.level is level]
-            for start in range(0, len(items), MAX_SIGNS_PER_CARD):
-                cards.append(_Card(modifier, prefix, getattr(self.site.settings, heading_field),
-                                   items[start:start + MAX_SIGNS_PER_CARD]))
-        return cards
+        return [card for level, *_ in CARE_LEVELS for card in self.level_cards(level, [s.sign for s in signs if s.level is level])]
+
+    def level_cards(self, level: CareLevel, signs: Sequence[str]) -> list[_Card]:
+        """The care cards for signs of one level."""
+        _, modifier, prefix, heading_field = next(row for row in CARE_LEVELS if row[0] is level)
+        heading = getattr(self.site.settings, heading_field)
+        return [_Card(modifier, prefix, heading, list(signs[start:start + MAX_SIGNS_PER_CARD]))
+                for start in range(0, len(signs), MAX_SIGNS_PER_CARD)]
 
     @functools.cached_property
     def warning_signs(self) -> dict[CareLevel, dict[str, Markup]]:
