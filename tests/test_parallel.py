@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import time
+from pathlib import Path
 
 import pytest
 
@@ -16,22 +18,44 @@ def test_two_processes_give_the_results_of_one_in_order() -> None:
     assert parallel.run_all(jobs, lambda job: job.upper() * 3, processes=1) == expected
 
 
-def test_every_other_job_really_runs_in_another_process() -> None:
+def test_jobs_really_run_in_another_process_and_come_back_in_order(tmp_path: Path) -> None:
     parent = os.getpid()
-    pids = parallel.run_all(list(range(11)), lambda _: os.getpid(), processes=2, worth_splitting=2)
-    assert pids[0::2] == [parent] * 6
-    assert len(set(pids[1::2])) == 1 and pids[1] != parent
+    started = tmp_path / "copy-started"
+
+    def job(n: int) -> tuple[int, int]:
+        if os.getpid() == parent:
+            _wait_for(started)
+        else:
+            started.touch()
+        return n, os.getpid()
+
+    done = parallel.run_all(list(range(40)), job, processes=2, worth_splitting=2)
+    assert [n for n, _ in done] == list(range(40))
+    pids = {pid for _, pid in done}
+    assert parent in pids and len(pids) == 2
 
 
-def test_a_failed_copy_has_its_half_done_here() -> None:
+def test_chunks_cover_every_job_once() -> None:
+    for count, parts in [(2018, 128), (200, 128), (5, 5), (7, 3)]:
+        chunks = parallel._chunks(count, parts)
+        assert len(chunks) == parts
+        assert [n for start, stop in chunks for n in range(start, stop)] == list(range(count))
+        assert max(stop - start for start, stop in chunks) - min(stop - start for start, stop in chunks) <= 1
+
+
+def test_a_failed_copy_has_its_chunks_done_here(tmp_path: Path) -> None:
     parent = os.getpid()
+    started = tmp_path / "copy-started"
 
     def fails_in_the_copy(job: int) -> int:
         if os.getpid() != parent:
+            started.touch()
             raise RuntimeError("only in the forked copy")
+        _wait_for(started)
         return job * 2
 
     assert parallel.run_all(list(range(9)), fails_in_the_copy, processes=2, worth_splitting=2) == [n * 2 for n in range(9)]
+    assert started.exists()  # the copy did take a chunk, and failed
 
 
 def test_an_error_in_a_job_shows_here_as_it_would_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,9 +75,10 @@ def test_an_error_in_a_job_shows_here_as_it_would_in_one_process(monkeypatch: py
             raise ValueError("job 7 is broken")
         return job
 
-    with pytest.raises(ValueError, match="job 7 is broken"):  # odd jobs are the copy's: redone here
+    # Whichever process takes job 7, the error shows here: a failed copy's chunks are redone here.
+    with pytest.raises(ValueError, match="job 7 is broken"):
         parallel.run_all(list(range(10)), broken, processes=2, worth_splitting=2)
-    with pytest.raises(ValueError, match="job 7 is broken"):  # in this process's half
+    with pytest.raises(ValueError, match="job 7 is broken"):
         parallel.run_all(list(range(7, 20)), broken, processes=2, worth_splitting=2)
     assert len(forked) == 2
     for pid in forked:  # each copy has ended and been waited for: none is left behind
@@ -64,3 +89,10 @@ def test_an_error_in_a_job_shows_here_as_it_would_in_one_process(monkeypatch: py
 def test_a_few_jobs_stay_in_this_process() -> None:
     parent = os.getpid()
     assert parallel.run_all(list(range(10)), lambda _: os.getpid(), processes=2) == [parent] * 10
+
+
+def _wait_for(started: Path) -> None:
+    """Hold this process's first job until the copy has taken one, so that both take some."""
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.001)
