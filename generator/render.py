@@ -127,7 +127,7 @@ def make_environment() -> Environment:
     env.filters["html"] = functools.lru_cache(maxsize=1 << 12)(html_text)
     env.filters["link_url"] = link_url
     env.filters["date"] = functools.lru_cache(maxsize=1 << 12)(lambda d: Markup(f"{d.day} {d:%B %Y}"))
-    env.filters["first_sentence"] = _first_sentence
+    env.filters["first_sentence"] = first_sentence
     env.filters["join_text"] = _join_text
     env.globals["care_levels"] = CARE_LEVELS
     env.globals["level_titles"] = LEVEL_TITLES
@@ -244,7 +244,7 @@ class _Renderer:
         path = f"conditions/{condition.id}.md"
         related = {rel.condition for rel in condition.related}
         return path, self.page(
-            "condition.md.j2", path, title=condition.title, description=_first_sentence(condition.summary),
+            "condition.md.j2", path, title=condition.title, description=first_sentence(condition.summary),
             # Search weighs tags far above text: the reader's own words lead to this page first.
             tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
             review=condition.review, search_boost=2,
@@ -257,13 +257,13 @@ class _Renderer:
 
     def cause_page(self, cause: Cause) -> tuple[str, str]:
         path = f"causes/{cause.id}.md"
-        return path, self.page("cause.md.j2", path, title=cause.title, description=_first_sentence(cause.summary),
+        return path, self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
                                review=cause.review, cause=cause, source_ids=cause.sources)
 
     def remedy_page(self, remedy: Remedy) -> tuple[str, str]:
         path = f"remedies/{remedy.id}.md"
         return path, self.page("remedy.md.j2", path, title=remedy.title,
-                               description=_first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
+                               description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
                                source_ids=[*remedy.evidence.sources, *remedy.sources])
 
     def term_page(self, term: Term) -> tuple[str, str]:
@@ -439,7 +439,6 @@ def _join_text(items: Iterable[Any], separator: str, attribute: str | None = Non
     return Markup(str.join(_escape(separator), [_escape(item) for item in items]))
 
 
-_first_sentence = functools.lru_cache(maxsize=1 << 14)(first_sentence)  # a summary's start is shown on several pages
 
 
 def _escape(value: object) -> str:
@@ -586,9 +585,13 @@ def _fold(quoted: str, column: int) -> str:
     return "\n  ".join(parts)
 
 
+# Structured data is made afresh for each page, so it holds no loop for the encoder to look out for.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def _script_safe_json(data: Any) -> str:
     """JSON that cannot close the <script> element it is placed in."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = _JSON.encode(data)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

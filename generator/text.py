@@ -18,6 +18,7 @@ What content may contain, field by field:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markupsafe import Markup
@@ -117,6 +118,7 @@ def link_url(value: object) -> Markup:
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # a summary's start is shown on several pages and in their structured data
 def first_sentence(value: str, limit: int = 160) -> str:
     """A short description for search engines and link previews."""
     text = _SPACES.sub(" ", value).strip()
