@@ -15,8 +15,14 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import struct
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows, which cannot fork either
+    fcntl = None  # type: ignore[assignment]
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -47,42 +53,88 @@ def run_all(jobs: Sequence[Job], do: Callable[[Job], Result], *, processes: int 
     os.write(queue_in, bytes(range(len(chunks))))
     os.close(queue_in)
     results_out, results_in = os.pipe()
+    _widen(results_out)
     pid = os.fork()
-    if pid == 0:  # the copy: take chunks until none is left, send the results, and leave without running any exit handler
+    if pid == 0:  # the copy: take chunks until none is left, sending each one's results as it is done
         code = 1
         try:
             os.close(results_out)
-            # Each chunk is pickled as soon as it is done, so the time that takes counts in the sharing.
-            done = {index: pickle.dumps([do(job) for job in jobs[start:stop]], protocol=pickle.HIGHEST_PROTOCOL)
-                    for index, (start, stop) in _taken(queue, chunks)}
             with os.fdopen(results_in, "wb") as pipe:
-                pipe.write(pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL))
+                for index, (start, stop) in _taken(queue, chunks):
+                    data = pickle.dumps([do(job) for job in jobs[start:stop]], protocol=pickle.HIGHEST_PROTOCOL)
+                    pipe.write(_FRAME.pack(index, len(data)))
+                    pipe.write(data)
+                    pipe.flush()
             code = 0
         finally:
-            os._exit(code)
+            os._exit(code)  # without running any exit handler: they belong to this process's original
     os.close(results_in)
     mine: dict[int, list[Result]] = {}
+    theirs = _Received(results_out)
     try:
         for index, (start, stop) in _taken(queue, chunks):
             mine[index] = [do(job) for job in jobs[start:stop]]
+            theirs.take()  # what the copy has sent so far: unpickling it now leaves less for the end
     except BaseException:
         os.kill(pid, signal.SIGKILL)  # the error shows now, as it would in one process, not after the copy's work
         raise
     finally:
         os.close(queue)
-        with os.fdopen(results_out, "rb") as pipe:  # read before waiting: the copy blocks until its results are read
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-    theirs: dict[int, bytes] = pickle.loads(data) if status == 0 else {}
+        theirs.take(to_the_end=True)  # read before waiting: the copy blocks while the pipe is full
+        os.close(results_out)
+        os.waitpid(pid, 0)
     results: list[Result] = []
     for index, (start, stop) in enumerate(chunks):
         if index in mine:
             results += mine[index]
-        elif index in theirs:
-            results += pickle.loads(theirs[index])
+        elif index in theirs.results:
+            results += theirs.results[index]
         else:  # the copy failed: its chunks are done here, so that any error shows here
             results += [do(job) for job in jobs[start:stop]]
     return results
+
+
+_FRAME = struct.Struct("<BI")  # before each chunk's pickled results: the chunk's number and the pickle's length
+
+
+class _Received:
+    """The chunks' results the copy has sent, read from the pipe as they arrive."""
+
+    def __init__(self, pipe: int) -> None:
+        os.set_blocking(pipe, False)
+        self.pipe = pipe
+        self.buffer = bytearray()
+        self.results: dict[int, list[Any]] = {}
+
+    def take(self, *, to_the_end: bool = False) -> None:
+        """Unpickle every whole chunk that has arrived; to_the_end, wait for all until the copy has ended."""
+        if to_the_end:
+            os.set_blocking(self.pipe, True)
+        while True:
+            try:
+                data = os.read(self.pipe, 1 << 20)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            self.buffer += data
+        start = 0
+        while len(self.buffer) - start >= _FRAME.size:
+            index, size = _FRAME.unpack_from(self.buffer, start)
+            end = start + _FRAME.size + size
+            if len(self.buffer) < end:
+                break  # the rest of this chunk is still on its way
+            self.results[index] = pickle.loads(self.buffer[start + _FRAME.size:end])
+            start = end
+        del self.buffer[:start]
+
+
+def _widen(pipe: int) -> None:
+    """Let the pipe hold more than its usual 64 KB, so the copy rarely waits for this process to read."""
+    try:
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[union-attr]
+    except (AttributeError, OSError):  # not Linux, or over the system's limit: the copy may wait, that is all
+        pass
 
 
 def _chunks(count: int, parts: int) -> list[tuple[int, int]]:

@@ -35,6 +35,13 @@ def test_jobs_really_run_in_another_process_and_come_back_in_order(tmp_path: Pat
     assert parent in pids and len(pids) == 2
 
 
+def test_results_larger_than_the_pipe_come_back_whole() -> None:
+    # 300 jobs of 40 KB each: chunks arrive in many pieces, while this process is busy with its own.
+    jobs = list(range(300))
+    expected = [str(n) * (40_000 // len(str(n))) for n in jobs]
+    assert parallel.run_all(jobs, lambda n: str(n) * (40_000 // len(str(n))), processes=2, worth_splitting=2) == expected
+
+
 def test_chunks_cover_every_job_once() -> None:
     for count, parts in [(2018, 128), (200, 128), (5, 5), (7, 3)]:
         chunks = parallel._chunks(count, parts)
