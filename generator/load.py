@@ -13,7 +13,7 @@ here, so the data, positions and messages are the same either way.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,8 +105,13 @@ class LoadedContent:
 _FileJob = tuple[os.DirEntry[str], str, str]  # a content file, its kind, and its path as shown
 
 
-def load_content(content_dir: Path, shown_as: str = "content", *, processes: int = 1) -> LoadedContent:
-    """Load site.yaml and every file under content_dir/<kind>/ (with processes=2, on two cores)."""
+def load_content(content_dir: Path, shown_as: str = "content", *, processes: int = 1,
+                 each: Callable[[Document], object] | None = None) -> LoadedContent:
+    """Load site.yaml and every file under content_dir/<kind>/ (with processes=2, on two cores).
+
+    each(document), if given, is called in this process for every file read, as soon as it is read (in
+    no set order): the pipeline starts checking files here while the forked copy is still reading.
+    """
     diagnostics: list[Diagnostic] = []
     documents: list[Document] = []
     site = None
@@ -129,7 +134,8 @@ def load_content(content_dir: Path, shown_as: str = "content", *, processes: int
             steps.append((entry, kind, f"{shown_as}/{kind}/{entry.name}"))
         steps += listing
     jobs = [step for step in steps if not isinstance(step, Diagnostic)]
-    results = iter(parallel.run_all(jobs, _load_job, processes=processes))
+    then = None if each is None else (lambda result: each(result[0]) if result[0] is not None else None)
+    results = iter(parallel.run_all(jobs, _load_job, processes=processes, then=then))
     for step in steps:
         if isinstance(step, Diagnostic):
             diagnostics.append(step)

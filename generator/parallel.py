@@ -39,13 +39,17 @@ def cores() -> int:
 
 
 def run_all(jobs: Sequence[Job], do: Callable[[Job], Result], *, processes: int = 1,
-            worth_splitting: int = WORTH_SPLITTING) -> list[Result]:
+            worth_splitting: int = WORTH_SPLITTING, then: Callable[[Result], object] | None = None) -> list[Result]:
     """do(job) for every job, in order; with processes=2, shared between this process and a forked copy.
+
+    then(result), if given, is called in this process for every result as it is ready, in no set order:
+    for work that must stay in this process, done while the copy is still busy.
 
     Only for callers that know no other thread is running: a fork copies locks that other threads hold.
     """
+    after = then or _nothing
     if processes < 2 or len(jobs) < max(2, worth_splitting) or not hasattr(os, "fork"):
-        return [do(job) for job in jobs]
+        return [_then(after, do(job)) for job in jobs]
     chunks = _chunks(len(jobs), min(CHUNKS, len(jobs)))
     # The queue is a pipe holding one byte per chunk, its number: reading a byte takes that chunk, and
     # no two reads get the same byte. Its writing end is closed, so once it is empty a read gives b"".
@@ -70,10 +74,10 @@ def run_all(jobs: Sequence[Job], do: Callable[[Job], Result], *, processes: int 
             os._exit(code)  # without running any exit handler: they belong to this process's original
     os.close(results_in)
     mine: dict[int, list[Result]] = {}
-    theirs = _Received(results_out)
+    theirs = _Received(results_out, after)
     try:
         for index, (start, stop) in _taken(queue, chunks):
-            mine[index] = [do(job) for job in jobs[start:stop]]
+            mine[index] = [_then(after, do(job)) for job in jobs[start:stop]]
             theirs.take()  # what the copy has sent so far: unpickling it now leaves less for the end
     except BaseException:
         os.kill(pid, signal.SIGKILL)  # the error shows now, as it would in one process, not after the copy's work
@@ -90,8 +94,17 @@ def run_all(jobs: Sequence[Job], do: Callable[[Job], Result], *, processes: int 
         elif index in theirs.results:
             results += theirs.results[index]
         else:  # the copy failed: its chunks are done here, so that any error shows here
-            results += [do(job) for job in jobs[start:stop]]
+            results += [_then(after, do(job)) for job in jobs[start:stop]]
     return results
+
+
+def _then(after: Callable[[Result], object], result: Result) -> Result:
+    after(result)
+    return result
+
+
+def _nothing(result: object) -> None:
+    pass
 
 
 _FRAME = struct.Struct("<BI")  # before each chunk's pickled results: the chunk's number and the pickle's length
@@ -100,9 +113,10 @@ _FRAME = struct.Struct("<BI")  # before each chunk's pickled results: the chunk'
 class _Received:
     """The chunks' results the copy has sent, read from the pipe as they arrive."""
 
-    def __init__(self, pipe: int) -> None:
+    def __init__(self, pipe: int, after: Callable[[Any], object]) -> None:
         os.set_blocking(pipe, False)
         self.pipe = pipe
+        self.after = after
         self.buffer = bytearray()
         self.results: dict[int, list[Any]] = {}
 
@@ -124,7 +138,9 @@ class _Received:
             end = start + _FRAME.size + size
             if len(self.buffer) < end:
                 break  # the rest of this chunk is still on its way
-            self.results[index] = pickle.loads(self.buffer[start + _FRAME.size:end])
+            results = self.results[index] = pickle.loads(self.buffer[start + _FRAME.size:end])
+            for result in results:
+                self.after(result)
             start = end
         del self.buffer[:start]
 

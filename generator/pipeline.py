@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, Severity
 from .link import Site, link
 from .load import load_content
 from .render import RenderedSite, render
-from .validate import validate
+from .validate import Checked, check_file, validate
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,15 @@ def _run(content_dir: Path, *, today: dt.date | None, overdue_is_error: bool, sh
          render_pages: bool, processes: int) -> Result:
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    loaded = load_content(content_dir, shown_as=shown_as, processes=processes)
+    # Each file is checked against the content model as soon as it is read: on two cores this process
+    # does it while the forked copy is still reading, and takes fewer files to read itself.
+    checked: dict[str, Checked] = {}
+    loaded = load_content(content_dir, shown_as=shown_as, processes=processes,
+                          each=lambda doc: checked.__setitem__(doc.path, check_file(doc)))
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    valid, diagnostics = validate(loaded, today=today, overdue_is_error=overdue_is_error)
+    valid, diagnostics = validate(loaded, today=today, overdue_is_error=overdue_is_error, checked=checked)
     timings["validate"] = time.perf_counter() - start
     if valid is None:
         return Result(tuple(sorted(diagnostics)), timings=timings)

@@ -27,10 +27,23 @@ class ValidContent:
     files: dict[tuple[str, str], str]  # (kind, id) -> file path as shown
 
 
+Checked = tuple[Strict | None, list[Diagnostic]]  # a file's entry, or None, and its problems on its own
+
+
+def check_file(doc: Document) -> Checked:
+    """A file checked on its own against the content model: the first part of validate, done per file."""
+    diagnostics: list[Diagnostic] = []
+    return _model(doc, KINDS[doc.kind], diagnostics), diagnostics
+
+
 def validate(
-    loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True
+    loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True,
+    checked: dict[str, Checked] | None = None,
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
-    """Validate loaded content; return it with all problems found (None if any is an error)."""
+    """Validate loaded content; return it with all problems found (None if any is an error).
+
+    checked holds check_file's answers already found, by file path (the pipeline checks files as they load).
+    """
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
@@ -46,8 +59,10 @@ def validate(
         *_, kind, name = ("", "", *problem.file.split("/"))
         if kind in invalid_ids and name.endswith(".yaml"):
             invalid_ids[kind].add(name.removesuffix(".yaml"))
+    checked = checked or {}
     for doc in loaded.documents:
-        entry = _model(doc, KINDS[doc.kind], diagnostics)
+        entry, problems = checked.get(doc.path) or check_file(doc)
+        diagnostics += problems
         if entry is None:
             invalid_ids[doc.kind].add(doc.path.rsplit("/", 1)[-1].removesuffix(".yaml"))
             continue

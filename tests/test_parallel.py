@@ -42,6 +42,18 @@ def test_results_larger_than_the_pipe_come_back_whole() -> None:
     assert parallel.run_all(jobs, lambda n: str(n) * (40_000 // len(str(n))), processes=2, worth_splitting=2) == expected
 
 
+def test_then_sees_every_result_once_in_this_process() -> None:
+    parent = os.getpid()
+    seen: list[tuple[int, int]] = []
+    done = parallel.run_all(list(range(300)), lambda n: n * n, processes=2, worth_splitting=2,
+                            then=lambda result: seen.append((result, os.getpid())))
+    assert done == [n * n for n in range(300)]
+    assert sorted(seen) == [(n * n, parent) for n in range(300)]
+    seen.clear()
+    parallel.run_all(list(range(5)), lambda n: n * n, then=lambda result: seen.append((result, os.getpid())))
+    assert seen == [(n * n, parent) for n in range(5)]
+
+
 def test_chunks_cover_every_job_once() -> None:
     for count, parts in [(2018, 128), (200, 128), (5, 5), (7, 3)]:
         chunks = parallel._chunks(count, parts)
