@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from itertools import chain
 from dataclasses import dataclass
 
@@ -35,7 +37,7 @@ class Site:
     cause_used_by: dict[str, tuple[CauseUse, ...]]  # cause id -> conditions it causes
     remedy_for_causes: dict[str, tuple[Cause, ...]]  # remedy id -> causes it addresses
     remedy_for_conditions: dict[str, tuple[Condition, ...]]  # remedy id -> conditions it helps
-    shares_causes: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]  # condition id -> others with shared causes
+    shares_causes: Mapping[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]  # condition id -> others with shared causes
     related_from: dict[str, tuple[Condition, ...]]  # condition id -> conditions that list it as related
     term_by_id: dict[str, Term]
     cause_by_id: dict[str, Cause]
@@ -45,6 +47,57 @@ class Site:
     @property
     def muscles(self) -> tuple[Term, ...]:
         return tuple(t for t in self.terms if t.kind is TermKind.MUSCLE)
+
+
+class _SharedCauses(dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]):
+    """condition id -> the other conditions that share most causes with it, each with the causes they share.
+
+    Worked out for a condition when it is first asked for, as shares_causes[id]: the pages ask, and on
+    two cores each process works out only those of the pages it renders. (get() and `in` see only those
+    already worked out.)
+    """
+
+    def __init__(self, conditions: dict[str, Condition], causes: dict[str, Cause]) -> None:
+        super().__init__()
+        self.conditions = conditions
+        self.causes = causes
+        self.by_cause: dict[str, list[str]] = defaultdict(list)
+        for condition in conditions.values():
+            for use in condition.causes:
+                self.by_cause[use.cause].append(condition.id)
+
+    @functools.cached_property
+    def title_key(self) -> dict[str, str]:
+        return {condition_id: c.title.lower() for condition_id, c in self.conditions.items()}
+
+    def __missing__(self, condition_id: str) -> tuple[tuple[Condition, tuple[Cause, ...]], ...]:
+        condition = self.conditions[condition_id]  # KeyError for an unknown id, as from a plain dict
+        shares = self[condition_id] = self._shares(condition)
+        return shares
+
+    def _shares(self, condition: Condition) -> tuple[tuple[Condition, tuple[Cause, ...]], ...]:
+        by_cause, title_key = self.by_cause, self.title_key
+        # How many causes each other condition shares with this one, counted in C, not pair by pair:
+        # a thousand conditions share tens of thousands of pairs.
+        counts = Counter(chain.from_iterable(by_cause[use.cause] for use in condition.causes))
+        counts.pop(condition.id, None)
+        if not counts:
+            return ()
+        # Most shared first, then by title; the running number keeps the order found for equal titles,
+        # as a stable sort would. Those sharing more than the sixth most are in; of those sharing exactly
+        # as many, only the first few by title are compared with them.
+        least = heapq.nlargest(SHARED_CAUSE_LIMIT, counts.values())[-1]
+        above = [(-k, title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k > least]
+        at_least = heapq.nsmallest(SHARED_CAUSE_LIMIT - len(above), [
+            (title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k == least
+        ])
+        top = [*sorted(above), *((-least, *item) for item in at_least)]
+        return tuple(
+            (self.conditions[other_id], _by_title(self.causes[use.cause] for use in condition.causes
+                                                  for other_use in self.conditions[other_id].causes
+                                                  if other_use.cause == use.cause))
+            for *_, other_id in top
+        )
 
 
 def _by_title(items):  # type: ignore[no-untyped-def]
@@ -77,37 +130,6 @@ def link(content: ValidContent) -> Site:
         for rel in condition.related:
             related_from[rel.condition].add(condition.id)
 
-    # Conditions that share causes, most shared first; capped so pages stay small as content grows.
-    by_cause: dict[str, list[str]] = defaultdict(list)
-    for condition in conditions.values():
-        for use in condition.causes:
-            by_cause[use.cause].append(condition.id)
-    title_key = {condition_id: c.title.lower() for condition_id, c in conditions.items()}
-    cause_counts = {condition_id: Counter(use.cause for use in c.causes) for condition_id, c in conditions.items()}
-    shares: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]] = {}
-    for condition in conditions.values():
-        # How many causes each other condition shares with this one, counted in C, not pair by pair:
-        # a thousand conditions share tens of thousands of pairs.
-        counts = Counter(chain.from_iterable(by_cause[use.cause] for use in condition.causes))
-        counts.pop(condition.id, None)
-        if not counts:
-            shares[condition.id] = ()
-            continue
-        # Most shared first, then by title; the running number keeps the order found for equal titles,
-        # as a stable sort would. Those sharing more than the sixth most are in; of those sharing exactly
-        # as many, only the first few by title are compared with them.
-        least = heapq.nlargest(SHARED_CAUSE_LIMIT, counts.values())[-1]
-        above = [(-k, title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k > least]
-        at_least = heapq.nsmallest(SHARED_CAUSE_LIMIT - len(above), [
-            (title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k == least
-        ])
-        top = [*sorted(above), *((-least, *item) for item in at_least)]
-        shares[condition.id] = tuple(
-            (conditions[other_id], _by_title(causes[use.cause] for use in condition.causes
-                                             for _ in range(cause_counts[other_id][use.cause])))
-            for *_, other_id in top
-        )
-
     return Site(
         settings=content.site,
         conditions=_by_title(conditions.values()),
@@ -119,7 +141,7 @@ def link(content: ValidContent) -> Site:
         cause_used_by={c: tuple(sorted(u, key=lambda x: x.condition.title.lower())) for c, u in cause_used_by.items()},
         remedy_for_causes={r: _by_title(causes[c] for c in ids) for r, ids in remedy_causes.items()},
         remedy_for_conditions={r: _by_title(conditions[c] for c in ids) for r, ids in remedy_conditions.items()},
-        shares_causes=shares,
+        shares_causes=_SharedCauses(conditions, causes),
         related_from={c: _by_title(conditions[i] for i in ids) for c, ids in related_from.items()},
         term_by_id=dict(terms),
         cause_by_id=dict(causes),
