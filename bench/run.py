@@ -304,7 +304,9 @@ def table(rows: list[Row]) -> str:
     )
     notes = (
         f"Seconds. n=3 is the real content/. generator = load+validate+link+render, best of {STAGE_RUNS} (gen median: "
-        "their median), each in a fresh process, on two cores where there are two (gen cpu counts both); build = `python -m generator build`; "
+        "their median), each in a fresh process, on two cores where there are two (gen cpu counts both); load includes "
+        "checking each file against the content model as it is read, validate the checks across files; "
+        "build = `python -m generator build`; "
         "floor = plain `mkdocs build` of the same rendered Markdown "
         "with the same mkdocs.yml, theme and nav, without the generator's hooks and Markdown extension; "
         "cpu = user+system seconds of the same runs (steadier than the wall clock when the machine is busy); peak = largest resident set of the build's processes; "
