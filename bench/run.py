@@ -1,8 +1,8 @@
 """The scale benchmark: the real content and synthetic sites of 100 and 1,000 conditions.
 
 For each size it measures the generator stages (load to rendered Markdown, in a
-fresh process, best of five spread before and after the builds, with their median), the full site build (`python -m generator build`),
-the floor (plain `mkdocs build` with the same mkdocs.yml settings and theme
+fresh process, best of five spread before and after the builds, with their median),
+the full site build (`python -m generator build`), the floor (plain `mkdocs build` with the same mkdocs.yml settings and theme
 building the same rendered Markdown, without the generator's hooks and Markdown
 extension), peak memory of the build, and the size of the site and of its search
 index. On the real content it also times a live-preview rebuild after one YAML file is
@@ -294,7 +294,8 @@ def table(rows: list[Row]) -> str:
     times = _table(
         ("n", "pages", "load", "validate", "link", "render", "generator", "gen median", "build", "floor", "build/floor",
          "gen/build", "gen cpu", "build cpu", "floor cpu", "cpu ratio"),
-        [(str(r.n), str(r.pages), *(f"{r.stages_s[s]:.3f}" for s in STAGES), f"{r.generator_s:.3f}", f"{r.generator_median_s:.3f}",
+        [(str(r.n), str(r.pages), *(f"{r.stages_s[s]:.3f}" for s in STAGES), f"{r.generator_s:.3f}",
+          f"{r.generator_median_s:.3f}",
           f"{r.build_s:.2f}", f"{r.floor_s:.2f}", f"{r.build_to_floor:.2f}x", f"{r.generator_share:.1%}",
           f"{r.generator_cpu_s:.2f}", f"{r.build_cpu_s:.2f}", f"{r.floor_cpu_s:.2f}", f"{r.build_to_floor_cpu:.2f}x")
          for r in rows],

@@ -37,7 +37,8 @@ class Site:
     cause_used_by: dict[str, tuple[CauseUse, ...]]  # cause id -> conditions it causes
     remedy_for_causes: dict[str, tuple[Cause, ...]]  # remedy id -> causes it addresses
     remedy_for_conditions: dict[str, tuple[Condition, ...]]  # remedy id -> conditions it helps
-    shares_causes: Mapping[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]  # condition id -> others with shared causes
+    # condition id -> the others with most causes in common, and those causes
+    shares_causes: Mapping[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]
     related_from: dict[str, tuple[Condition, ...]]  # condition id -> conditions that list it as related
     term_by_id: dict[str, Term]
     cause_by_id: dict[str, Cause]

@@ -276,7 +276,8 @@ class _Renderer:
 
     def cards(self, signs: Sequence[HelpSign]) -> list[_Card]:
         """Care cards, most serious first, each with at most MAX_SIGNS_PER_CARD signs."""
-        return [card for level, *_ in CARE_LEVELS for card in self.level_cards(level, [s.sign for s in signs if s.level is level])]
+        return [card for level, *_ in CARE_LEVELS
+                for card in self.level_cards(level, [s.sign for s in signs if s.level is level])]
 
     def level_cards(self, level: CareLevel, signs: Sequence[str]) -> list[_Card]:
         """The care cards for signs of one level."""

@@ -39,7 +39,8 @@ def test_results_larger_than_the_pipe_come_back_whole() -> None:
     # 300 jobs of 40 KB each: chunks arrive in many pieces, while this process is busy with its own.
     jobs = list(range(300))
     expected = [str(n) * (40_000 // len(str(n))) for n in jobs]
-    assert parallel.run_all(jobs, lambda n: str(n) * (40_000 // len(str(n))), processes=2, worth_splitting=2) == expected
+    done = parallel.run_all(jobs, lambda n: str(n) * (40_000 // len(str(n))), processes=2, worth_splitting=2)
+    assert done == expected
 
 
 def test_then_sees_every_result_once_in_this_process() -> None:
