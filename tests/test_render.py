@@ -2,6 +2,8 @@
 
 import datetime as dt
 import json
+import random
+import re
 from pathlib import Path
 
 import yaml
@@ -176,3 +178,22 @@ def test_relative_links_are_what_relpath_gives() -> None:
     targets = {"/".join(p) for n in (1, 2, 3) for p in itertools.product(parts, repeat=n)} - {""} | {"/a", "a/"}
     for target, start in itertools.product(sorted(targets), [".", "conditions", "glossary", "x.md", "a/b", ".."]):
         assert _relative(target, start) == posixpath.relpath(target, start), (target, start)
+
+
+def _tidy_rule_by_rule(markdown: str) -> str:
+    """_tidy's rules, one pass each: a blank line before every heading, one after it, at most one in a row."""
+    markdown = re.sub(r"\n(?=#{1,6} )", "\n\n", markdown)
+    markdown = re.sub(r"(\n#{1,6} [^\n]*\n)(?!\n)", r"\1\n", markdown)
+    markdown = re.sub(r"\A(#{1,6} [^\n]*\n)(?!\n)", r"\1\n", markdown)
+    return re.sub(r"\n\n\n+", "\n\n", markdown).strip()
+
+
+def test_tidy_spaces_headings_as_its_rules_say() -> None:
+    from generator.render import _tidy
+
+    pieces = ["\n", "\n\n", "\n\n\n", "# ", "## ", "###### t", "####### ", "#x", "#", "A", "b c", " ", "  \n", "- "]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _tidy(text) == _tidy_rule_by_rule(text), repr(text)
+    assert _tidy("# Title\nText\n## Part\n\n\n- item\n## End") == "# Title\n\nText\n\n## Part\n\n- item\n\n## End"
