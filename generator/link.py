@@ -53,6 +53,8 @@ class Site:
 class _SharedCauses(dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]):
     """condition id -> the other conditions that share most causes with it, each with the causes they share.
 
+    At most SHARED_CAUSE_LIMIT of them, most shared first, so that pages stay small as content grows.
+
     Worked out for a condition when it is first asked for, as shares_causes[id]: the pages ask, and on
     two cores each process works out only those of the pages it renders. (get() and `in` see only those
     already worked out.)
