@@ -4,9 +4,9 @@ For each size it measures the generator stages (load to rendered Markdown, in a
 fresh process, best of five spread before and after the builds, with their median),
 the full site build (`python -m generator build`), the floor (plain `mkdocs build`
 with the same mkdocs.yml settings and theme building the same rendered Markdown,
-without the generator's hooks and Markdown extension), peak memory of the build, and the size of the site and of its search
-index. On the real content it also times a live-preview rebuild after one YAML file is
-edited. It prints a table and writes the same figures to bench.json.
+without the generator's hooks and Markdown extension), peak memory of the build,
+and the size of the site and of its search index. On the real content it also
+times a live-preview rebuild after one YAML file is edited. It prints a table and writes the same figures to bench.json.
 
 Usage: python bench/run.py [--sizes 3 100 1000] [--json bench.json]
 """
