@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -65,3 +66,12 @@ def open_tab(browser: Browser, scheme: str = "light", viewport: dict[str, int] =
     return tab
 
 
+
+
+def tab_until(page: Page, reached: Callable[[], bool], *, presses: int, what: str) -> None:
+    """Press Tab until reached() is true, at most `presses` times; fail naming what was not reached."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if reached():
+            return
+    raise AssertionError(f"{what} was not reached with the Tab key")

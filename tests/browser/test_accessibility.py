@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser
-from browser_support import PHONE, BuiltSite, Tab, open_tab
+from browser_support import PHONE, BuiltSite, Tab, open_tab, tab_until
 
 AXE_OPTIONS = {"resultTypes": ["violations"]}  # every rule axe runs by default: WCAG 2.x A and AA, and best practice
 
@@ -153,20 +153,11 @@ def test_on_a_phone_the_keyboard_focus_stays_on_screen_and_opens_the_menu(browse
 
         page.goto(site.url(site.condition_paths()[0]))
         menu = page.locator("label[for='__drawer'].md-header__button")
-        for _ in range(5):
-            page.keyboard.press("Tab")
-            if menu.evaluate("el => el === document.activeElement"):
-                break
-        else:
-            pytest.fail("the menu button was not reached with the Tab key")
+        tab_until(page, lambda: menu.evaluate("el => el === document.activeElement"), presses=5, what="the menu button")
         page.keyboard.press("Enter")
         assert page.evaluate("document.getElementById('__drawer').checked"), "Enter should open the menu"
-        for _ in range(5):
-            page.keyboard.press("Tab")
-            if page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"):
-                break
-        else:
-            pytest.fail("the open menu's links were not reached with the Tab key")
+        tab_until(page, lambda: page.evaluate("document.activeElement.closest('.md-sidebar--primary') !== null"),
+                  presses=5, what="the open menu's links")
         page.wait_for_timeout(300)  # the drawer slides in
         assert page.evaluate(ON_SCREEN, page.evaluate_handle("document.activeElement"))
     finally:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser
-from browser_support import BuiltSite, Tab, open_tab
+from browser_support import BuiltSite, Tab, open_tab, tab_until
 
 from generator.model import CareLevel
 
@@ -118,12 +118,8 @@ def test_glossary_word_is_reached_by_keyboard_and_shows_its_definition(light: Ta
     page.goto(site.url(site.condition_paths()[0]))
     page.mouse.move(0, 0)
     word, definition = first_tooltip_word(light)
-    for _ in range(200):
-        page.keyboard.press("Tab")
-        if word.evaluate("el => el === document.activeElement"):
-            break
-    else:
-        pytest.fail("the first glossary word was not reached with the Tab key")
+    tab_until(page, lambda: word.evaluate("el => el === document.activeElement"), presses=200,
+              what="the first glossary word")
     tooltip = page.locator(".md-tooltip2--active")
     tooltip.wait_for(state="visible")
     assert words(tooltip.inner_text()) == words(definition)
