@@ -58,7 +58,12 @@ def run_all(jobs: Sequence[Job], do: Callable[[Job], Result], *, processes: int 
     os.close(queue_in)
     results_out, results_in = os.pipe()
     _widen(results_out)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (a limit on processes or memory): every job is done here
+        for pipe_end in (queue, results_out, results_in):
+            os.close(pipe_end)
+        return [_then(after, do(job)) for job in jobs]
     if pid == 0:  # the copy: take chunks until none is left, sending each one's results as it is done
         code = 1
         try:

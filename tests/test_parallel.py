@@ -106,6 +106,17 @@ def test_an_error_in_a_job_shows_here_as_it_would_in_one_process(monkeypatch: py
             os.waitpid(pid, os.WNOHANG)
 
 
+def test_jobs_are_done_here_when_no_process_can_be_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    open_before = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    assert parallel.run_all(list(range(300)), lambda n: n + 1, processes=2, worth_splitting=2) == list(range(1, 301))
+    if open_before is not None:  # the queue's and the results' pipes are closed again
+        assert len(os.listdir("/proc/self/fd")) == open_before
+
+
 def test_a_few_jobs_stay_in_this_process() -> None:
     parent = os.getpid()
     assert parallel.run_all(list(range(10)), lambda _: os.getpid(), processes=2) == [parent] * 10
