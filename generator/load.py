@@ -52,8 +52,8 @@ class Document:
     def __getstate__(self) -> dict[str, Any]:
         """What pickling keeps: not the places of a quickly read file, which are found again if a message needs them.
 
-        A forked copy that loads half of the files sends them back pickled (parallel.py), and the places are
-        over half of the bytes, while only a file with a problem needs them.
+        A forked copy that loads half of the files sends them back pickled (parallel.py); leaving the places
+        out halves the time that takes, and only a file with a problem needs them.
         """
         state = dict(self.__dict__)
         if self.quick:
@@ -134,8 +134,12 @@ def load_content(content_dir: Path, shown_as: str = "content", *, processes: int
             steps.append((entry, kind, f"{shown_as}/{kind}/{entry.name}"))
         steps += listing
     jobs = [step for step in steps if not isinstance(step, Diagnostic)]
-    then = None if each is None else (lambda result: each(result[0]) if result[0] is not None else None)
-    results = iter(parallel.run_all(jobs, _load_job, processes=processes, then=then))
+
+    def read(result: tuple[Document | None, list[Diagnostic]]) -> None:
+        if each is not None and result[0] is not None:
+            each(result[0])
+
+    results = iter(parallel.run_all(jobs, _load_job, processes=processes, then=read))
     for step in steps:
         if isinstance(step, Diagnostic):
             diagnostics.append(step)

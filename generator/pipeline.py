@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity
 from .link import Site, link
-from .load import load_content
+from .load import Document, load_content
 from .render import RenderedSite, render
 from .validate import Checked, check_file, validate
 
@@ -71,8 +71,11 @@ def _run(content_dir: Path, *, today: dt.date | None, overdue_is_error: bool, sh
     # Each file is checked against the content model as soon as it is read: on two cores this process
     # does it while the forked copy is still reading, and takes fewer files to read itself.
     checked: dict[str, Checked] = {}
-    loaded = load_content(content_dir, shown_as=shown_as, processes=processes,
-                          each=lambda doc: checked.__setitem__(doc.path, check_file(doc)))
+
+    def check(doc: Document) -> None:
+        checked[doc.path] = check_file(doc)
+
+    loaded = load_content(content_dir, shown_as=shown_as, processes=processes, each=check)
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
