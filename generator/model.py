@@ -48,6 +48,7 @@ CauseRef = Annotated[str, Field(description="The id of a cause in content/causes
 RemedyRef = Annotated[str, Field(description="The id of a remedy in content/remedies/.")]
 TermRef = Annotated[str, Field(description="The id of a term in content/terms/.")]
 SourceRef = Annotated[str, Field(description="The id of a source in content/sources/.")]
+SignRef = Annotated[str, Field(description="The id of a warning sign in content/signs/.")]
 
 
 class Strict(BaseModel):
@@ -76,6 +77,32 @@ class EvidenceStrength(str, Enum):
     LIMITED = "limited"
     NONE = "none"
     NOT_STUDIED = "not-studied"
+
+
+class BodyArea(str, Enum):
+    """A part of the body: which warning signs and lookalikes a page shows, and where the body map marks."""
+
+    LOWER_BACK = "lower-back"
+    BUTTOCK = "buttock"
+    DEEP_HIP = "deep-hip"
+    BACK_OF_THIGH = "back-of-thigh"
+    CALF = "calf"
+    FOOT = "foot"
+
+
+class SourceKind(str, Enum):
+    """What sort of source it is. A web article alone is not enough for a warning sign or a lookalike."""
+
+    HEALTH_SERVICE = "health-service"
+    GUIDELINE = "guideline"
+    PEER_REVIEWED = "peer-reviewed"
+    MEDICAL_REFERENCE = "medical-reference"
+    REGULATOR = "regulator"
+    WEB_ARTICLE = "web-article"
+
+    @property
+    def authoritative(self) -> bool:
+        return self is not SourceKind.WEB_ARTICLE
 
 
 class RemedyKind(str, Enum):
@@ -129,6 +156,9 @@ class SiteSettings(Strict):
     urgent_action: OneLine = Field(description="Heading of an urgent care card.")
     doctor_action: OneLine = Field(description="Heading of a see-a-doctor care card.")
     self_care_action: OneLine = Field(description="Heading of a self-care card.")
+    emergency_number: OneLine = Field(
+        description="The emergency numbers, shown on every emergency card, e.g. 'In the UK call 999. In Europe call 112.'"
+    )
     repo_url: HttpUrl = Field(description="The site's source repository, for 'Report a problem' links.")
 
 
@@ -137,6 +167,9 @@ class Source(Strict):
 
     id: Id
     title: OneLine = Field(description="The title of the page, article or paper.")
+    kind: SourceKind = Field(
+        description="health-service, guideline, peer-reviewed, medical-reference, regulator or web-article."
+    )
     publisher: OneLine = Field(description="Who published it (organisation or journal).")
     year: int | None = Field(default=None, ge=1900, le=2100, description="Year published, if known.")
     url: HttpUrl | None = Field(default=None, description="Where to read it, if it is online.")
@@ -171,9 +204,9 @@ class CauseLink(Strict):
     note: OneLine | None = Field(default=None, description="What is specific about this cause for this condition.")
 
 
-class HelpSign(Strict):
-    level: CareLevel = Field(description="How urgent: self-care, see-a-doctor, urgent or emergency.")
-    sign: OneLine = Field(description="A concrete sign the reader can check, e.g. 'the cramp lasts longer than 10 minutes'.")
+class SignNote(Strict):
+    sign: SignRef
+    note: OneLine = Field(description="A short note on what this warning sign means for this condition.")
 
 
 class RelatedCondition(Strict):
@@ -201,7 +234,14 @@ class Condition(Strict):
     also_called: list[OneLine] = Field(
         min_length=1, description="Everyday words people search with, e.g. 'butt cramp', 'charley horse'."
     )
-    body_area: OneLine = Field(description="Where in the body, e.g. 'Buttock'.")
+    body_area: OneLine = Field(description="Where in the body, in words, e.g. 'Buttock'.")
+    areas: list[BodyArea] = Field(
+        min_length=1,
+        description="The parts of the body it affects: the page shows the warning signs and lookalikes for them.",
+    )
+    clue: OneLine = Field(
+        description="How a reader can tell it is this, in their own words, e.g. 'A sudden, hard, tight muscle that eases in minutes.'"
+    )
     muscles: list[TermRef] = Field(default_factory=list, description="The muscles involved (terms of kind muscle).")
     feels_like: list[OneLine] = Field(min_length=1, description="What it feels like, one sign per item.")
     how_long: OneLine = Field(description="How long it usually lasts.")
@@ -209,7 +249,10 @@ class Condition(Strict):
     during: list[Step] = Field(default_factory=list, description="What to do while it is happening, in order.")
     prevention: list[Step] = Field(default_factory=list, description="What helps stop it coming back.")
     causes: list[CauseLink] = Field(min_length=1, description="What can cause it, each with a note for this condition.")
-    get_help: list[HelpSign] = Field(min_length=1, description="When to get medical help, each sign with its level.")
+    at_risk: list[Fact] = Field(default_factory=list, description="Who is more likely to get it.")
+    sign_notes: list[SignNote] = Field(
+        default_factory=list, description="Notes on warning signs (from content/signs/) that this page shows."
+    )
     treatment: list[Treatment] = Field(default_factory=list, description="What a doctor may do or offer.")
     related: list[RelatedCondition] = Field(default_factory=list, description="Conditions that are related or confused with it.")
     sources: list[SourceRef] = Field(min_length=1, description="Sources the page is based on.")
@@ -224,6 +267,8 @@ class Cause(Strict):
     summary: Paragraphs = Field(description="What it is, in a sentence or two.")
     how_it_causes: Paragraphs = Field(description="How it leads to cramps, in plain words.")
     examples: list[OneLine] = Field(default_factory=list, description="Named examples, e.g. medicines or diseases.")
+    advice: list[OneLine] = Field(default_factory=list, description="What readers affected by this cause can do, or should know.")
+    also_called: list[OneLine] = Field(default_factory=list, description="Everyday words people search with, e.g. 'cramp pregnant'.")
     remedies: list[RemedyRef] = Field(default_factory=list, description="Remedies that address this cause.")
     sources: list[SourceRef] = Field(min_length=1, description="Sources for what the page says.")
     review: Review
@@ -251,12 +296,51 @@ class Remedy(Strict):
     review: Review
 
 
+class WarningSign(Strict):
+    """content/signs/<id>.yaml: a warning sign, declared once, shown on every page it applies to."""
+
+    id: Id
+    level: CareLevel = Field(description="How urgent: self-care, see-a-doctor, urgent or emergency.")
+    sign: OneLine = Field(description="The sign in plain words, e.g. 'Signs of a blood clot in the leg'.")
+    details: list[OneLine] = Field(
+        default_factory=list, description="What to look for, one item each, when the sign groups several."
+    )
+    areas: list[BodyArea] = Field(
+        default_factory=list, description="The parts of the body it applies to: every page about them shows it."
+    )
+    conditions: list[ConditionRef] = Field(
+        default_factory=list, description="Conditions it applies to besides those of its areas."
+    )
+    sources: list[SourceRef] = Field(
+        min_length=1, description="Where the sign and its level come from: at least one that is not a web article."
+    )
+
+
+class Lookalike(Strict):
+    """content/lookalikes/<id>.yaml: something that can feel like a cramp but is not one."""
+
+    id: Id
+    title: OneLine = Field(description="Its plain name, e.g. 'Blood clot in the leg (DVT)'.")
+    also_called: list[OneLine] = Field(
+        default_factory=list, description="Everyday words people search with, e.g. 'swollen calf'."
+    )
+    clue: OneLine = Field(description="What the reader notices that a cramp does not do, in their own words.")
+    differs: Paragraphs = Field(description="How it differs from a cramp.")
+    what_to_do: Paragraphs = Field(description="What to do if it may be this.")
+    level: CareLevel = Field(description="How soon to get help if it may be this.")
+    areas: list[BodyArea] = Field(min_length=1, description="The parts of the body where it can be mistaken for a cramp.")
+    sources: list[SourceRef] = Field(min_length=1, description="Sources: at least one that is not a web article.")
+    review: Review
+
+
 KINDS: dict[str, type[Strict]] = {
     "conditions": Condition,
     "causes": Cause,
     "remedies": Remedy,
     "terms": Term,
     "sources": Source,
+    "signs": WarningSign,
+    "lookalikes": Lookalike,
 }
 
 # Which field paths hold references, and to which kind. Used by validation to
@@ -271,12 +355,16 @@ REFERENCES: dict[str, dict[tuple[str, ...], str]] = {
         ("causes", "*", "cause"): "causes",
         ("treatment", "*", "remedy"): "remedies",
         ("related", "*", "condition"): "conditions",
+        ("at_risk", "*", "sources", "*"): "sources",
+        ("sign_notes", "*", "sign"): "signs",
         ("sources", "*"): "sources",
     },
     "causes": {("remedies", "*"): "remedies", ("sources", "*"): "sources"},
     "remedies": {("evidence", "sources", "*"): "sources", ("sources", "*"): "sources"},
     "terms": {("sources", "*"): "sources"},
     "sources": {},
+    "signs": {("conditions", "*"): "conditions", ("sources", "*"): "sources"},
+    "lookalikes": {("sources", "*"): "sources"},
 }
 
 ID_RE = re.compile(ID_PATTERN)

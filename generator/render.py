@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from . import parallel, structured_data
 from .link import Site
-from .model import Cause, CareLevel, Condition, HelpSign, Remedy, Review, Source, Term
+from .model import Cause, CareLevel, Condition, Remedy, Review, Source, Term, WarningSign
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -274,7 +274,7 @@ class _Renderer:
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
 
-    def cards(self, signs: Sequence[HelpSign]) -> list[_Card]:
+    def cards(self, signs: Sequence[WarningSign]) -> list[_Card]:
         """Care cards, most serious first, each with at most MAX_SIGNS_PER_CARD signs."""
         return [card for level, *_ in CARE_LEVELS
                 for card in self.level_cards(level, [s.sign for s in signs if s.level is level])]

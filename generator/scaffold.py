@@ -14,7 +14,7 @@ from pathlib import Path
 from .model import ID_RE
 from .schema import FOLDER_OF, FieldDoc, field_docs, kind_description, modeline
 
-NEW_KINDS = ("condition", "cause", "remedy", "term", "source")
+NEW_KINDS = ("condition", "cause", "remedy", "term", "source", "sign", "lookalike")
 WIDTH = 100
 ID_LENGTH = (2, 60)
 

@@ -22,7 +22,8 @@ DIALECT = "http://json-schema.org/draft-07/schema#"
 LONG_TEXT = 300  # Strings that may be longer than this are paragraphs, not one line.
 
 # Schema names are singular: content/conditions/x.yaml uses condition.schema.json.
-FOLDER_OF = {"condition": "conditions", "cause": "causes", "remedy": "remedies", "term": "terms", "source": "sources"}
+FOLDER_OF = {"condition": "conditions", "cause": "causes", "remedy": "remedies", "term": "terms", "source": "sources",
+             "sign": "signs", "lookalike": "lookalikes"}
 MODELS: dict[str, type[BaseModel]] = {**{name: KINDS[folder] for name, folder in FOLDER_OF.items()}, "site": SiteSettings}
 
 
