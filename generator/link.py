@@ -7,9 +7,9 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import chain
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import Cause, Condition, Remedy, SiteSettings, Source, Term, TermKind
+from .model import Cause, Condition, Lookalike, Remedy, SiteSettings, Source, Term, TermKind, WarningSign
 from .validate import ValidContent
 
 
@@ -44,6 +44,15 @@ class Site:
     cause_by_id: dict[str, Cause]
     remedy_by_id: dict[str, Remedy]
     condition_by_id: dict[str, Condition]
+    # Safety: warning signs (most serious first) and lookalikes, and the pages each shows on.
+    signs: tuple[WarningSign, ...] = ()
+    lookalikes: tuple[Lookalike, ...] = ()
+    signs_for: dict[str, tuple[WarningSign, ...]] = field(default_factory=dict)  # condition id -> its signs
+    lookalikes_for: dict[str, tuple[Lookalike, ...]] = field(default_factory=dict)  # condition id -> lookalikes
+    sign_shown_on: dict[str, tuple[Condition, ...]] = field(default_factory=dict)  # sign id -> condition pages
+    lookalike_shown_on: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
+    # condition id -> other conditions in the same part of the body (to tell them apart)
+    same_area: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
 
     @property
     def muscles(self) -> tuple[Term, ...]:
@@ -133,6 +142,10 @@ def link(content: ValidContent) -> Site:
         for rel in condition.related:
             related_from[rel.condition].add(condition.id)
 
+    ordered_conditions = _by_title(conditions.values())
+    signs = tuple(sorted(e["signs"].values(), key=lambda s: (-s.level.rank, s.sign.lower(), s.id)))  # type: ignore[attr-defined]
+    lookalikes: tuple[Lookalike, ...] = _by_title(e["lookalikes"].values())
+
     return Site(
         settings=content.site,
         conditions=_by_title(conditions.values()),
@@ -150,4 +163,12 @@ def link(content: ValidContent) -> Site:
         cause_by_id=dict(causes),
         remedy_by_id=dict(remedies),
         condition_by_id=dict(conditions),
+        signs=signs,
+        lookalikes=lookalikes,
+        signs_for={c.id: tuple(s for s in signs if s.applies_to(c)) for c in ordered_conditions},
+        lookalikes_for={c.id: tuple(x for x in lookalikes if x.applies_to(c)) for c in ordered_conditions},
+        sign_shown_on={s.id: tuple(c for c in ordered_conditions if s.applies_to(c)) for s in signs},
+        lookalike_shown_on={x.id: tuple(c for c in ordered_conditions if x.applies_to(c)) for x in lookalikes},
+        same_area={c.id: tuple(o for o in ordered_conditions if o.id != c.id and not set(o.areas).isdisjoint(c.areas))
+                   for c in ordered_conditions},
     )

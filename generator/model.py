@@ -156,6 +156,9 @@ class SiteSettings(Strict):
     urgent_action: OneLine = Field(description="Heading of an urgent care card.")
     doctor_action: OneLine = Field(description="Heading of a see-a-doctor care card.")
     self_care_action: OneLine = Field(description="Heading of a self-care card.")
+    typical_cramp: Paragraphs = Field(
+        description="What an ordinary cramp is like, to compare its lookalikes with (on 'Cramp or something else?')."
+    )
     emergency_number: OneLine = Field(
         description="The emergency numbers, shown on every emergency card, e.g. 'In the UK call 999. In Europe call 112.'"
     )
@@ -315,6 +318,9 @@ class WarningSign(Strict):
         min_length=1, description="Where the sign and its level come from: at least one that is not a web article."
     )
 
+    def applies_to(self, condition: Condition) -> bool:
+        return condition.id in self.conditions or not set(self.areas).isdisjoint(condition.areas)
+
 
 class Lookalike(Strict):
     """content/lookalikes/<id>.yaml: something that can feel like a cramp but is not one."""
@@ -331,6 +337,9 @@ class Lookalike(Strict):
     areas: list[BodyArea] = Field(min_length=1, description="The parts of the body where it can be mistaken for a cramp.")
     sources: list[SourceRef] = Field(min_length=1, description="Sources: at least one that is not a web article.")
     review: Review
+
+    def applies_to(self, condition: Condition) -> bool:
+        return not set(self.areas).isdisjoint(condition.areas)
 
 
 KINDS: dict[str, type[Strict]] = {

@@ -26,14 +26,14 @@ from markupsafe import Markup
 
 from . import parallel, structured_data
 from .link import Site
-from .model import Cause, CareLevel, Condition, Remedy, Review, Source, Term, WarningSign
+from .model import Cause, CareLevel, Condition, Lookalike, Remedy, Review, Source, Term, WarningSign
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 NAV_LIST_LIMIT = 30  # longer lists stay on their index page, out of every page's navigation
-MAX_SIGNS_PER_CARD = 5
 
-PAGE_FOLDERS = {"conditions": "conditions", "causes": "causes", "remedies": "remedies", "terms": "glossary"}
+PAGE_FOLDERS = {"conditions": "conditions", "causes": "causes", "remedies": "remedies", "terms": "glossary",
+                "lookalikes": "lookalikes"}
 
 NavItem = dict[str, "str | list[NavItem]"]
 
@@ -170,6 +170,7 @@ def _navigation(site: Site) -> list[Any]:
         {"Home": "index.md"},
         section("Conditions", "conditions", site.conditions, lambda c: c.title),
         {"When to get help": "get-help.md"},
+        section("Cramp or something else?", "lookalikes", site.lookalikes, lambda x: x.title),
         section("Causes", "causes", site.causes, lambda c: c.title),
         section("Remedies", "remedies", site.remedies, lambda r: r.title),
         {"Glossary": "glossary/index.md"},
@@ -183,6 +184,7 @@ _INDEX_PAGES = (  # kind, title, description
     ("causes", "Causes", "Things that can bring on cramps and knots."),
     ("remedies", "Remedies", "Things that may help, with what the research says."),
     ("terms", "Glossary", "Medical words used on this site, in plain English."),
+    ("lookalikes", "Is it a cramp or something else?", "Things that can feel like a cramp, how to tell, and how soon to get help."),
 )
 
 
@@ -208,6 +210,7 @@ class _Renderer:
         jobs += [functools.partial(self.cause_page, cause) for cause in site.causes]
         jobs += [functools.partial(self.remedy_page, remedy) for remedy in site.remedies]
         jobs += [functools.partial(self.term_page, term) for term in site.terms]
+        jobs += [functools.partial(self.lookalike_page, lookalike) for lookalike in site.lookalikes]
         return jobs
 
     # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
@@ -218,14 +221,22 @@ class _Renderer:
         settings = self.site.settings
         return "index.md", self.page(
             "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
-            emergency_cards=self.level_cards(CareLevel.EMERGENCY,
-                                             _unique_ignoring_case(self.warning_signs[CareLevel.EMERGENCY]))[:1])
+            emergency_cards=self.cards([s for s in self.site.signs if s.level is CareLevel.EMERGENCY]))
 
     def get_help_page(self) -> tuple[str, str]:
+        links = self.links(".")
+        every_page = self.site.conditions
+
+        def pages(sign: WarningSign) -> Markup:
+            shown_on = self.site.sign_shown_on[sign.id]
+            if len(shown_on) == len(every_page) > 1:
+                return Markup("all conditions")
+            return links.conditions.join(c.id for c in shown_on)
+
         return "get-help.md", self.page(
             "get_help.md.j2", "get-help.md", title="When to get medical help",
             description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
-            warning_signs=self.warning_signs)
+            cards=self.cards(self.site.signs, pages=pages))
 
     def about_page(self) -> tuple[str, str]:
         return "about.md", self.page("about.md.j2", "about.md", title="About this site",
@@ -249,7 +260,8 @@ class _Renderer:
             tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
             review=condition.review, search_boost=2,
             jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
-            condition=condition, cards=self.cards(condition.get_help),
+            condition=condition, others=site.same_area[condition.id], lookalikes=site.lookalikes_for[condition.id],
+            cards=self.cards(site.signs_for[condition.id], notes={n.sign: n.note for n in condition.sign_notes}),
             shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
                     if other.id not in related],
             source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
@@ -271,31 +283,30 @@ class _Renderer:
         return path, self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
                                description=term.definition, term=term, source_ids=term.sources)
 
+    def lookalike_page(self, lookalike: Lookalike) -> tuple[str, str]:
+        path = f"lookalikes/{lookalike.id}.md"
+        return path, self.page(
+            "lookalike.md.j2", path, title=lookalike.title, description=first_sentence(lookalike.clue),
+            tags=[lookalike.title, *lookalike.also_called], search_boost=2, review=lookalike.review,
+            lookalike=lookalike, shown_on=self.site.lookalike_shown_on[lookalike.id],
+            card=self.level_card(lookalike.level), source_ids=lookalike.sources)
+
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
 
-    def cards(self, signs: Sequence[WarningSign]) -> list[_Card]:
-        """Care cards, most serious first, each with at most MAX_SIGNS_PER_CARD signs."""
-        return [card for level, *_ in CARE_LEVELS
-                for card in self.level_cards(level, [s.sign for s in signs if s.level is level])]
+    def cards(self, signs: Sequence[WarningSign], *, notes: dict[str, str] | None = None,
+              pages: Callable[[WarningSign], Markup] | None = None) -> list[_Card]:
+        """One care card per level that has signs, most serious first (validation keeps each to 5 signs)."""
+        notes = notes or {}
+        items = [(sign.level, _CardItem(sign.sign, sign.details, notes.get(sign.id), pages(sign) if pages else None))
+                 for sign in signs]
+        by_level = [(level, [item for item_level, item in items if item_level is level]) for level, *_ in CARE_LEVELS]
+        return [self.level_card(level, at_level) for level, at_level in by_level if at_level]
 
-    def level_cards(self, level: CareLevel, signs: Sequence[str]) -> list[_Card]:
-        """The care cards for signs of one level."""
+    def level_card(self, level: CareLevel, items: Sequence[_CardItem] = ()) -> _Card:
+        """The care card of one level: its style, hidden prefix and heading, with these signs."""
         _, modifier, prefix, heading_field = next(row for row in CARE_LEVELS if row[0] is level)
-        heading = getattr(self.site.settings, heading_field)
-        return [_Card(modifier, prefix, heading, list(signs[start:start + MAX_SIGNS_PER_CARD]))
-                for start in range(0, len(signs), MAX_SIGNS_PER_CARD)]
-
-    @functools.cached_property
-    def warning_signs(self) -> dict[CareLevel, dict[str, Markup]]:
-        """Every warning sign by level, each with links to the conditions that list it, in site order."""
-        links = self.links(".")
-        by_level: dict[CareLevel, dict[str, list[str]]] = {level: {} for level, *_ in CARE_LEVELS}
-        for condition in self.site.conditions:
-            for sign in condition.get_help:
-                by_level[sign.level].setdefault(sign.sign, []).append(condition.id)
-        return {level: {sign: links.conditions.join(ids) for sign, ids in signs.items()}
-                for level, signs in by_level.items()}
+        return _Card(modifier, prefix, getattr(self.site.settings, heading_field), list(items))
 
     def links(self, folder: str) -> _Links:
         """Links from the pages of one folder, made once per render."""
@@ -352,11 +363,30 @@ class _Renderer:
 
 
 @dataclass(frozen=True)
+class _CardItem:
+    text: str
+    details: Sequence[str]
+    note: str | None
+    pages: Markup | None  # on the get-help page: the pages that show the sign
+
+    @property
+    def words(self) -> str:
+        """The sign, without its full stop if the pages that show it or its details follow."""
+        return self.text.rstrip(".") if self.pages or self.details else self.text
+
+    @property
+    def after(self) -> Markup:
+        """What follows the sign's words on its line: the pages that show it, then a colon before its details."""
+        pages = Markup(f" ({self.pages})") if self.pages else Markup()
+        return pages + (":" if self.details else "." if self.words != self.text else "")
+
+
+@dataclass(frozen=True)
 class _Card:
     modifier: str
     prefix: str
     heading: str
-    signs: list[str]
+    items: list[_CardItem]
 
 
 class _Lazy(dict[str, Markup]):
@@ -405,6 +435,8 @@ class _Links:
         self.causes = _LinkTable(lambda i: _escape(site.cause_by_id[i].title), self.paths.causes)
         self.remedies = _LinkTable(lambda i: _escape(site.remedy_by_id[i].title), self.paths.remedies)
         self.terms = _LinkTable(lambda i: _escape(site.term_by_id[i].name), self.paths.terms)  # by the term's name
+        lookalike_by_id = {x.id: x for x in site.lookalikes}
+        self.lookalikes = _LinkTable(lambda i: _escape(lookalike_by_id[i].title), self.paths.lookalikes)
 
 
 # urllib.parse.quote(text, safe="") for ASCII text: every character but letters, digits and _.-~ as %XX.
@@ -423,14 +455,6 @@ def _citation(source: Source) -> Markup:
     """'Publisher year', as a fact's source is cited."""
     publisher = _escape(source.publisher)
     return Markup(f"{publisher} {_escape(source.year)}" if source.year else publisher)
-
-
-def _unique_ignoring_case(texts: Iterable[str]) -> list[str]:
-    """The texts, without a repeat that differs only in case (as Jinja's unique filter leaves them)."""
-    unique: dict[str, str] = {}
-    for text in texts:
-        unique.setdefault(text.lower(), text)
-    return list(unique.values())
 
 
 def _join_text(items: Iterable[Any], separator: str, attribute: str | None = None) -> Markup:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -12,10 +14,14 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
-from .model import KINDS, REFERENCES, Condition, SiteSettings, Strict, Term, TermKind
+from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSettings, Source, Strict, Term, TermKind,
+                    WarningSign)
 
 REVIEW_WARNING_DAYS = 60
-_SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source"}
+MAX_SIGNS_PER_CARD = 5  # the NHS care-card pattern: at most 5 symptoms on a card
+NEAR_IDENTICAL = 0.8  # difflib ratio of two signs' words above which they say the same thing
+_SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source",
+             "signs": "sign", "lookalikes": "lookalike"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ def validate(
             line, col = doc.position(("id",))
             diagnostics.append(Diagnostic(doc.path, line, col, "id",
                 f"id '{entry_id}' does not match the file name; rename the file to {entry_id}.yaml or set id: {stem}"))
+            invalid_ids[doc.kind].add(stem)
             continue
         twin = seen_lower.get((doc.kind, entry_id.lower()))
         if twin is not None:
@@ -103,6 +110,7 @@ def validate(
         if review is not None and today is not None:
             diagnostics.extend(_check_review(doc, review, today, overdue_is_error))
 
+    diagnostics.extend(_check_safety(docs, entries))
     if any(d.severity is Severity.ERROR for d in diagnostics) or site is None:
         return None, diagnostics
     return ValidContent(site, entries, files), diagnostics
@@ -342,3 +350,72 @@ def _check_review(doc: Document, review: Any, today: dt.date, overdue_is_error: 
         lr_line, lr_col = doc.position(("review", "last_reviewed"))
         yield Diagnostic(doc.path, lr_line, lr_col, "review.last_reviewed",
                          f"{review.last_reviewed.isoformat()} is in the future; use the date of the review")
+
+
+def _check_safety(docs: dict[tuple[str, str], Document], entries: dict[str, dict[str, Strict]]) -> Iterator[Diagnostic]:
+    """The rules that keep warning signs trustworthy and care cards short: sourced, said once, at most 5 a card."""
+    sources: dict[str, Source] = entries["sources"]  # type: ignore[assignment]
+    signs: dict[str, WarningSign] = entries["signs"]  # type: ignore[assignment]
+    conditions: dict[str, Condition] = entries["conditions"]  # type: ignore[assignment]
+
+    def at(kind: str, entry_id: str, loc: FieldPath, message: str) -> Diagnostic:
+        doc = docs[(kind, entry_id)]
+        return Diagnostic(doc.path, *doc.position(loc), field_path(loc), message)
+
+    for kind in ("signs", "lookalikes"):
+        for entry_id, entry in entries[kind].items():
+            cited = [sources[s] for s in entry.sources if s in sources]  # type: ignore[attr-defined]
+            if cited and not any(source.kind.authoritative for source in cited):
+                what = "warning sign" if kind == "signs" else "lookalike"
+                yield at(kind, entry_id, ("sources",),
+                         f"a {what} needs at least one authoritative source (a health service, guideline, "
+                         "peer-reviewed paper, medical reference or regulator), not only a web article; "
+                         "add one to content/sources/ and list it here")
+    for sign_id, sign in signs.items():
+        if not sign.areas and not sign.conditions:
+            yield at("signs", sign_id, ("areas",), "the sign applies to no page; list its areas or conditions")
+
+    words = {sign_id: _sign_words(sign) for sign_id, sign in signs.items()}
+    ordered = sorted(signs)
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1:]:
+            matcher = difflib.SequenceMatcher(None, words[first], words[second], autojunk=False)
+            if matcher.quick_ratio() < NEAR_IDENTICAL or matcher.ratio() < NEAR_IDENTICAL:
+                continue
+            a, b = signs[first], signs[second]
+            if a.level is not b.level:
+                message = (f"says the same as signs/{first}.yaml, but at another level ({b.level.value} here, "
+                           f"{a.level.value} there); keep one sign, at the safer level")
+            else:
+                message = f"says almost the same as signs/{first}.yaml; merge the two into one sign"
+            yield at("signs", second, ("sign",), message)
+
+    for condition_id, condition in conditions.items():
+        shown = [sign for sign in signs.values() if sign.applies_to(condition)]
+        if not shown:
+            yield at("conditions", condition_id, ("areas",),
+                     "no warning sign applies to this page; add this condition or its areas to a sign in content/signs/")
+        for level in CareLevel:
+            at_level = sorted(sign.id for sign in shown if sign.level is level)
+            if len(at_level) > MAX_SIGNS_PER_CARD:
+                yield at("conditions", condition_id, ("areas",),
+                         f"the page would show {len(at_level)} {level.value} signs ({', '.join(at_level)}); a care card "
+                         f"holds at most {MAX_SIGNS_PER_CARD}: group related signs into one (e.g. 'Signs of a blood "
+                         "clot') or narrow a sign's areas")
+        shown_ids = {sign.id for sign in shown}
+        for i, note in enumerate(condition.sign_notes):
+            if note.sign in signs and note.sign not in shown_ids:
+                yield at("conditions", condition_id, ("sign_notes", i, "sign"),
+                         f"sign '{note.sign}' is not shown on this page (it is for other areas); remove the note, or "
+                         "add this condition to the sign")
+        for i, fact in enumerate(condition.key_facts):
+            cited = [sources[s] for s in fact.sources if s in sources]
+            if cited and not any(source.kind.authoritative for source in cited) and "web article" not in fact.text.lower():
+                yield at("conditions", condition_id, ("key_facts", i, "text"),
+                         "this fact rests only on a web article; say so (e.g. start with 'A web article says') or "
+                         "cite an authoritative source")
+
+
+def _sign_words(sign: WarningSign) -> str:
+    """A sign's wording, lower case, without punctuation: what two signs are compared on."""
+    return " ".join(re.findall(r"[a-z0-9]+", " ".join([sign.sign, *sign.details]).lower()))
