@@ -280,8 +280,8 @@ def test_the_guides_example_messages_are_what_validate_prints(real_content: Path
     shown = [line for line in guide_section("**4. Fix", "**5.").splitlines() if line.startswith("content/")]
     assert len(shown) == 2
     example = real_content / "conditions" / "foot-cramps.yaml"
-    with_typos = worked_example().replace("level: see-a-doctor", "level: see a doctor", 1)
+    with_typos = worked_example().replace("areas: [foot]", "areas: [feet]", 1)
     example.write_text(with_typos.replace("cause: dehydration", "cause: dehidration"), encoding="utf-8")
     assert shown[0] in run(["validate", "--content", "content", "--allow-overdue"])[1].splitlines()
-    example.write_text(example.read_text().replace("level: see a doctor", "level: see-a-doctor"), encoding="utf-8")
+    example.write_text(example.read_text().replace("areas: [feet]", "areas: [foot]"), encoding="utf-8")
     assert shown[1] in run(["validate", "--content", "content", "--allow-overdue"])[1].splitlines()
