@@ -2,8 +2,8 @@
 
 The tree is valid for the content model in generator/model.py and uses the
 real content/site.yaml and content/sources/. Counts, text lengths and links
-follow the real condition pages: 6 to 13 everyday names, 6 to 14 warning signs,
-3 to 8 causes, 4 to 10 key facts, several steps linking to remedies, 1 to 4
+follow the real condition pages: 6 to 13 everyday names, up to 5 warning signs a level
+(2 for the page's body area and up to 3 named for it), the real lookalikes, 3 to 8 causes, 4 to 10 key facts, several steps linking to remedies, 1 to 4
 muscles and related conditions, and glossary words in the text. The words are a fixed plain-English vocabulary in random order: the
 text reads as nonsense, but it is text of the right length, and the same N and
 seed always give the same files.
@@ -46,6 +46,8 @@ SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vos", "dur", "pel", "sin", "tor", "
 TERM_ENDINGS = ("itis", "algia", "osis", "ism", "ia")
 MUSCLE_ENDINGS = ("alis", "oris", "eus", "ator", "ensis")
 CARE_LEVELS = ("emergency", "urgent", "see-a-doctor", "self-care")
+AREAS = ("buttock", "back-of-thigh", "calf", "foot", "lower-back", "deep-hip")
+NAMED_SIGNS_PER_LEVEL = 3  # besides the 2 for its body area: a page shows at most 5 signs of a level
 EVIDENCE = ("good", "some", "mixed", "limited", "none", "not-studied")
 REMEDY_KINDS = ("technique", "lifestyle", "medicine", "professional")
 
@@ -90,15 +92,18 @@ def make_content(
     dest.mkdir(parents=True)
     shutil.copyfile(real_content / "site.yaml", dest / "site.yaml")
     shutil.copytree(real_content / "sources", dest / "sources")
+    shutil.copytree(real_content / "lookalikes", dest / "lookalikes", dirs_exist_ok=True)
     sources = sorted(p.stem for p in (dest / "sources").glob("*.yaml"))
+    authoritative = [s for s in sources if yaml.safe_load((dest / "sources" / f"{s}.yaml").read_text())["kind"]
+                     != "web-article"]
 
     taken: set[str] = set()
     muscles = _made_up_words(rng, max(1, others // 3), MUSCLE_ENDINGS, taken)
     words = _made_up_words(rng, others - len(muscles), TERM_ENDINGS, taken)
     writer = _Writer(rng, muscles + words)
 
-    def some_sources(low: int, high: int) -> list[str]:
-        return rng.sample(sources, min(len(sources), rng.randint(low, high)))
+    def some_sources(low: int, high: int, among: list[str] = sources) -> list[str]:
+        return rng.sample(among, min(len(among), rng.randint(low, high)))
 
     def review() -> dict[str, dt.date]:
         last = today - dt.timedelta(days=rng.randint(1, 300))
@@ -106,7 +111,8 @@ def make_content(
             last -= dt.timedelta(days=1)
         return {"last_reviewed": last, "next_review_due": last.replace(year=last.year + 3)}
 
-    entries: dict[str, list[dict[str, Any]]] = {"terms": [], "remedies": [], "causes": [], "conditions": []}
+    entries: dict[str, list[dict[str, Any]]] = {"terms": [], "remedies": [], "causes": [], "conditions": [],
+                                                "signs": []}
     for name in muscles:
         entries["terms"].append({
             "id": name, "kind": "muscle", "name": name, "definition": writer.sentence(8, 14, 0),
@@ -160,17 +166,17 @@ def make_content(
             "summary": writer.sentences(rng.randint(2, 4)),
             "also_called": [writer.phrase(1, 3) for _ in range(rng.randint(6, 13))],
             "body_area": BODY_AREAS[i % len(BODY_AREAS)],
+            "areas": [AREAS[i % len(AREAS)]],
+            "clue": writer.sentence(6, 12),
             "muscles": rng.sample(muscles, min(len(muscles), rng.randint(1, 4))),
             "feels_like": [writer.sentence(5, 12) for _ in range(rng.randint(3, 6))],
             "how_long": writer.sentence(8, 16, 0),
-            "key_facts": [{"text": writer.sentence(8, 16), "sources": some_sources(0, 2)}
+            "key_facts": [{"text": writer.sentence(8, 16), "sources": some_sources(0, 2, authoritative)}
                           for _ in range(rng.randint(4, 10))],
             "during": [step() for _ in range(rng.randint(3, 6))],
             "prevention": [step() for _ in range(rng.randint(4, 10))],
             "causes": [{"cause": c, "note": writer.sentence(5, 12)}
                        for c in rng.sample(cause_ids, min(len(cause_ids), rng.randint(3, 8)))],
-            "get_help": [{"level": rng.choice(CARE_LEVELS), "sign": writer.sentence(5, 12)}
-                         for _ in range(rng.randint(6, 14))],
             "treatment": [step() for _ in range(rng.randint(2, 6))],
             "related": [{"condition": c, "note": writer.sentence(5, 12)}
                         for c in rng.sample(others_ids, min(len(others_ids), rng.randint(1, 4)))],
@@ -178,6 +184,26 @@ def make_content(
             "review": review(),
         }
         entries["conditions"].append(condition)
+
+    def sign(number: int, level: str, **applies_to: list[str]) -> dict[str, Any]:
+        return {"id": f"sign-{number}-{level}", "level": level, "sign": writer.sentence(5, 12),
+                "details": [writer.sentence(3, 8) for _ in range(rng.randint(0, 4))], **applies_to,
+                "sources": some_sources(1, 2, authoritative)}
+
+    for area in AREAS:
+        for level in CARE_LEVELS:
+            for _ in range(2):
+                entries["signs"].append(sign(len(entries["signs"]) + 1, level, areas=[area]))
+    # Signs that name their pages: each condition on up to NAMED_SIGNS_PER_LEVEL of them a level.
+    named: dict[tuple[str, str], int] = {}
+    for _ in range(max(1, conditions // 10)):
+        level = rng.choice(CARE_LEVELS)
+        chosen = [c for c in rng.sample(condition_ids, min(len(condition_ids), rng.randint(1, 3)))
+                  if named.get((c, level), 0) < NAMED_SIGNS_PER_LEVEL]
+        for c in chosen:
+            named[(c, level)] = named.get((c, level), 0) + 1
+        if chosen:
+            entries["signs"].append(sign(len(entries["signs"]) + 1, level, conditions=chosen))
 
     for kind, items in entries.items():
         (dest / kind).mkdir()

@@ -89,6 +89,11 @@ class BodyArea(str, Enum):
     CALF = "calf"
     FOOT = "foot"
 
+    @property
+    def label(self) -> str:
+        """The area in plain words, e.g. 'back of the thigh'."""
+        return {"deep-hip": "deep hip muscles", "back-of-thigh": "back of the thigh"}.get(self.value, self.value.replace("-", " "))
+
 
 class SourceKind(str, Enum):
     """What sort of source it is. A web article alone is not enough for a warning sign or a lookalike."""
@@ -309,7 +314,7 @@ class WarningSign(Strict):
         default_factory=list, description="What to look for, one item each, when the sign groups several."
     )
     areas: list[BodyArea] = Field(
-        default_factory=list, description="The parts of the body it applies to: every page about them shows it."
+        min_length=1, description="The parts of the body it applies to: every page about them shows it."
     )
     conditions: list[ConditionRef] = Field(
         default_factory=list, description="Conditions it applies to besides those of its areas."

@@ -30,6 +30,7 @@ from .model import Cause, CareLevel, Condition, Lookalike, Remedy, Review, Sourc
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
+LISTED_PAGES_PER_SIGN = 8  # on the get-help page; a sign shown on more names its body areas instead
 NAV_LIST_LIMIT = 30  # longer lists stay on their index page, out of every page's navigation
 
 PAGE_FOLDERS = {"conditions": "conditions", "causes": "causes", "remedies": "remedies", "terms": "glossary",
@@ -231,7 +232,12 @@ class _Renderer:
             shown_on = self.site.sign_shown_on[sign.id]
             if len(shown_on) == len(every_page) > 1:
                 return Markup("all conditions")
-            return links.conditions.join(c.id for c in shown_on)
+            if len(shown_on) <= LISTED_PAGES_PER_SIGN:
+                return links.conditions.join(c.id for c in shown_on)
+            # A large site: name the parts of the body rather than hundreds of pages.
+            named = [c.id for c in shown_on if c.id in sign.conditions]
+            areas = _join_text([area.label for area in sign.areas], ", ")
+            return Markup(f"pages about the {areas}" + (f", {links.conditions.join(named)}" if named else ""))
 
         return "get-help.md", self.page(
             "get_help.md.j2", "get-help.md", title="When to get medical help",

@@ -19,7 +19,7 @@ from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSett
 
 REVIEW_WARNING_DAYS = 60
 MAX_SIGNS_PER_CARD = 5  # the NHS care-card pattern: at most 5 symptoms on a card
-NEAR_IDENTICAL = 0.8  # difflib ratio of two signs' words above which they say the same thing
+NEAR_IDENTICAL = 0.8  # difflib ratio of two signs' word lists at or above which they say the same thing
 _SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source",
              "signs": "sign", "lookalikes": "lookalike"}
 
@@ -371,10 +371,6 @@ def _check_safety(docs: dict[tuple[str, str], Document], entries: dict[str, dict
                          f"a {what} needs at least one authoritative source (a health service, guideline, "
                          "peer-reviewed paper, medical reference or regulator), not only a web article; "
                          "add one to content/sources/ and list it here")
-    for sign_id, sign in signs.items():
-        if not sign.areas and not sign.conditions:
-            yield at("signs", sign_id, ("areas",), "the sign applies to no page; list its areas or conditions")
-
     words = {sign_id: _sign_words(sign) for sign_id, sign in signs.items()}
     ordered = sorted(signs)
     for i, first in enumerate(ordered):
@@ -416,6 +412,6 @@ def _check_safety(docs: dict[tuple[str, str], Document], entries: dict[str, dict
                          "cite an authoritative source")
 
 
-def _sign_words(sign: WarningSign) -> str:
-    """A sign's wording, lower case, without punctuation: what two signs are compared on."""
-    return " ".join(re.findall(r"[a-z0-9]+", " ".join([sign.sign, *sign.details]).lower()))
+def _sign_words(sign: WarningSign) -> list[str]:
+    """A sign's words, lower case, without punctuation: what two signs are compared on, word by word."""
+    return re.findall(r"[a-z0-9]+", " ".join([sign.sign, *sign.details]).lower())

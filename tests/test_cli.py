@@ -29,12 +29,14 @@ ANSWERS = {
     "text": "Stretch the calf.", "cause": "dehydration", "note": "Often happen together.", "level": "see-a-doctor",
     "sign": "The cramp lasts more than 10 minutes.", "condition": "foot-cramp", "how_it_causes": "It tires muscles.",
     "last_reviewed": "2026-11-21", "next_review_due": "2029-11-21", "strength": "good", "definition": "A test word.",
-    "name": "test muscle", "publisher": "NHS",
+    "name": "test muscle", "publisher": "NHS", "clue": "One calf swells and stays sore.",
+    "differs": "It lasts for days.", "what_to_do": "See a doctor today.",
 }
-KIND_ANSWERS = {"remedy": {"kind": "technique"}, "term": {"kind": "muscle"}}
+KIND_ANSWERS = {"remedy": {"kind": "technique"}, "term": {"kind": "muscle"}, "source": {"kind": "health-service"},
+                "sign": {"sign": "Your skin peels and itches after the cramp."}}
 LIST_ANSWERS = {"also_called": "test spasm", "feels_like": "A hard knot.", "sources": "test-source",
                 "examples": "Hot weather", "steps": "Hold for 30 seconds.", "cautions": "Stop if it hurts.",
-                "also_matches": "test muscles"}
+                "also_matches": "test muscles", "areas": "calf", "details": "It itches.", "advice": "Rest."}
 EMPTY_FIELD = re.compile(r"^(\s*)(- )?([a-z_]+):\s*$")
 EMPTY_ITEM = re.compile(r"^(\s*)-\s*$")
 

@@ -25,9 +25,10 @@ from test_bad_input import make_project, run_build
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 PLAIN = "Plain words here"
 # Fields that hold ids, choices, dates, numbers or addresses: everything else is text shown on a page.
-NOT_TEXT = {"id", "cause", "remedy", "remedies", "condition", "muscles", "sources", "level", "kind", "strength",
+NOT_TEXT = {"id", "cause", "remedy", "remedies", "condition", "conditions", "muscles", "sources", "level", "kind", "strength",
+            "areas",
             "url", "repo_url", "year", "last_reviewed", "next_review_due"}
-PARAGRAPH_FIELDS = {"summary", "how_it_causes", "disclaimer", "review_status"}
+PARAGRAPH_FIELDS = {"summary", "how_it_causes", "disclaimer", "review_status", "typical_cramp", "differs", "what_to_do"}
 
 # Markup anywhere in a line.
 INLINE = {
@@ -79,6 +80,8 @@ def content_with(text: str, workdir: Path) -> Path:
     """The minimal tree with text in every text field."""
     content = workdir / "content"
     shutil.copytree(MINIMAL, content)
+    for same_words_as_long_cramp in ("both-legs-weak", "wakes-you"):  # signs in the same words are refused
+        (content / "signs" / f"{same_words_as_long_cramp}.yaml").unlink()
     for path in content.rglob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         path.write_text(yaml.safe_dump(with_text(data, text), allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -22,7 +22,7 @@ def test_loads_every_kind_with_positions(minimal_content: Path) -> None:
     assert ("conditions", "calf-cramp.yaml") in kinds and ("sources", "test-source.yaml") in kinds
     calf = next(d for d in loaded.documents if d.path.endswith("calf-cramp.yaml"))
     # causes[1].cause is on line 21, after "  - cause: " (column 12)
-    assert calf.position(("causes", 1, "cause")) == (21, 12)
+    assert calf.position(("causes", 1, "cause")) == (23, 12)
     assert calf.data["causes"][1]["cause"] == "tired-muscles"
 
 

@@ -87,7 +87,7 @@ def test_fixture_file_matches_schema(path: Path) -> None:
 
 @pytest.mark.parametrize(("change", "wanted"), [
     ({"medical_nme": "Musculus"}, "Additional properties are not allowed ('medical_nme' was unexpected)"),
-    ({"get_help": [{"level": "critical", "sign": "It hurts."}]}, "'critical' is not one of"),
+    ({"areas": ["thigh"]}, "'thigh' is not one of"),
     ({"also_called": "charley horse"}, "'charley horse' is not of type 'array'"),
     ({"id": "Calf_Cramp"}, "does not match"),
     ({"review": {"last_reviewed": "21/11/2026", "next_review_due": "2029-11-21"}}, "is not a 'date'"),
@@ -101,6 +101,6 @@ def test_schema_rejects_what_validation_rejects(change: dict[str, Any], wanted: 
 def test_schema_carries_the_model_descriptions_for_hover_help() -> None:
     condition = json.loads(schema.schema_path("condition").read_text(encoding="utf-8"))
     assert condition["properties"]["title"]["description"] == "The page title in plain words, e.g. 'Buttock cramps'."
-    level = condition["definitions"]["HelpSign"]["properties"]["level"]
+    level = json.loads(schema.schema_path("sign").read_text(encoding="utf-8"))["properties"]["level"]
     assert level["description"].startswith("How urgent")  # kept beside $ref by wrapping it in allOf
     assert level["allOf"] == [{"$ref": "#/definitions/CareLevel"}]

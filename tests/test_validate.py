@@ -34,7 +34,7 @@ def test_all_problems_of_all_files_in_one_run(minimal_content: Path) -> None:
     valid, diagnostics = run(minimal_content)
     assert valid is None
     assert [str(d) for d in sorted(diagnostics)] == [
-        "content/conditions/calf-cramp.yaml:19:12: causes[0].cause: unknown cause 'dehydratoin' "
+        "content/conditions/calf-cramp.yaml:21:12: causes[0].cause: unknown cause 'dehydratoin' "
         "(did you mean 'dehydration'?); it must be the id of a file in content/causes/",
         "content/conditions/foot-cramp.yaml:1:1: body_area: required field is missing; add 'body_area:' "
         "(Where in the body, e.g. 'Buttock'.)",
@@ -65,7 +65,7 @@ def test_deleting_a_used_cause_names_every_place_it_was_used(minimal_content: Pa
     valid, diagnostics = run(minimal_content)
     assert valid is None
     assert sorted((d.file, d.line, d.field) for d in diagnostics) == [
-        ("content/conditions/calf-cramp.yaml", 19, "causes[0].cause"),
+        ("content/conditions/calf-cramp.yaml", 21, "causes[0].cause"),
         ("content/conditions/foot-cramp.yaml", 9, "causes[0].cause"),
     ]
 
