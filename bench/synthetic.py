@@ -46,7 +46,8 @@ SYLLABLES = ("ka", "lo", "mi", "ra", "ten", "vos", "dur", "pel", "sin", "tor", "
 TERM_ENDINGS = ("itis", "algia", "osis", "ism", "ia")
 MUSCLE_ENDINGS = ("alis", "oris", "eus", "ator", "ensis")
 CARE_LEVELS = ("emergency", "urgent", "see-a-doctor", "self-care")
-AREAS = ("buttock", "back-of-thigh", "calf", "foot", "lower-back", "deep-hip")
+AREAS = ("buttock", "back-of-thigh", "calf", "foot", "deep-hip")
+NAMED_SIGNS_AREA = "lower-back"  # no synthetic page is about it, so a sign that names its pages shows only on them
 NAMED_SIGNS_PER_LEVEL = 3  # besides the 2 for its body area: a page shows at most 5 signs of a level
 EVIDENCE = ("good", "some", "mixed", "limited", "none", "not-studied")
 REMEDY_KINDS = ("technique", "lifestyle", "medicine", "professional")
@@ -203,7 +204,7 @@ def make_content(
         for c in chosen:
             named[(c, level)] = named.get((c, level), 0) + 1
         if chosen:
-            entries["signs"].append(sign(len(entries["signs"]) + 1, level, conditions=chosen))
+            entries["signs"].append(sign(len(entries["signs"]) + 1, level, areas=[NAMED_SIGNS_AREA], conditions=chosen))
 
     for kind, items in entries.items():
         (dest / kind).mkdir()

@@ -166,7 +166,9 @@ def link(content: ValidContent) -> Site:
         signs=signs,
         lookalikes=lookalikes,
         signs_for={c.id: tuple(s for s in signs if s.applies_to(c)) for c in ordered_conditions},
-        lookalikes_for={c.id: tuple(x for x in lookalikes if x.applies_to(c)) for c in ordered_conditions},
+        # Most serious first: a reader scanning the list meets the lookalikes that need help soonest.
+        lookalikes_for={c.id: tuple(sorted((x for x in lookalikes if x.applies_to(c)), key=lambda x: -x.level.rank))
+                        for c in ordered_conditions},
         sign_shown_on={s.id: tuple(c for c in ordered_conditions if s.applies_to(c)) for s in signs},
         lookalike_shown_on={x.id: tuple(c for c in ordered_conditions if x.applies_to(c)) for x in lookalikes},
         same_area={c.id: tuple(o for o in ordered_conditions if o.id != c.id and not set(o.areas).isdisjoint(c.areas))

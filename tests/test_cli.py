@@ -32,7 +32,7 @@ ANSWERS = {
     "name": "test muscle", "publisher": "NHS", "clue": "One calf swells and stays sore.",
     "differs": "It lasts for days.", "what_to_do": "See a doctor today.",
 }
-KIND_ANSWERS = {"remedy": {"kind": "technique"}, "term": {"kind": "muscle"}, "source": {"kind": "health-service"},
+KIND_ANSWERS = {"condition": {"sign": "long-cramp"}, "remedy": {"kind": "technique"}, "term": {"kind": "muscle"}, "source": {"kind": "health-service"},
                 "sign": {"sign": "Your skin peels and itches after the cramp."}}
 LIST_ANSWERS = {"also_called": "test spasm", "feels_like": "A hard knot.", "sources": "test-source",
                 "examples": "Hot weather", "steps": "Hold for 30 seconds.", "cautions": "Stop if it hurts.",

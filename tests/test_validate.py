@@ -37,7 +37,7 @@ def test_all_problems_of_all_files_in_one_run(minimal_content: Path) -> None:
         "content/conditions/calf-cramp.yaml:21:12: causes[0].cause: unknown cause 'dehydratoin' "
         "(did you mean 'dehydration'?); it must be the id of a file in content/causes/",
         "content/conditions/foot-cramp.yaml:1:1: body_area: required field is missing; add 'body_area:' "
-        "(Where in the body, e.g. 'Buttock'.)",
+        "(Where in the body, in words, e.g. 'Buttock'.)",
         "content/conditions/foot-cramp.yaml:5:1: body_aera: unknown field 'body_aera' (did you mean 'body_area'?); "
         "allowed fields are: also_called, body_area, causes, during, feels_like, get_help, how_long, id, key_facts, "
         "medical_name, muscles, prevention, related, review, sources, summary, title, treatment",
@@ -66,7 +66,7 @@ def test_deleting_a_used_cause_names_every_place_it_was_used(minimal_content: Pa
     assert valid is None
     assert sorted((d.file, d.line, d.field) for d in diagnostics) == [
         ("content/conditions/calf-cramp.yaml", 21, "causes[0].cause"),
-        ("content/conditions/foot-cramp.yaml", 9, "causes[0].cause"),
+        ("content/conditions/foot-cramp.yaml", 11, "causes[0].cause"),
     ]
 
 
