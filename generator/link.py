@@ -143,7 +143,10 @@ def link(content: ValidContent) -> Site:
             related_from[rel.condition].add(condition.id)
 
     ordered_conditions = _by_title(conditions.values())
-    signs = tuple(sorted(e["signs"].values(), key=lambda s: (-s.level.rank, s.sign.lower(), s.id)))  # type: ignore[attr-defined]
+    # Most serious first; within a level, signs for fewer parts of the body first, as they are the likelier
+    # on the pages that show them.
+    signs = tuple(sorted(e["signs"].values(),  # type: ignore[attr-defined]
+                         key=lambda s: (-s.level.rank, len(s.areas), s.sign.lower(), s.id)))
     lookalikes: tuple[Lookalike, ...] = _by_title(e["lookalikes"].values())
 
     return Site(

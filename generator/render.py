@@ -375,17 +375,6 @@ class _CardItem:
     note: str | None
     pages: Markup | None  # on the get-help page: the pages that show the sign
 
-    @property
-    def words(self) -> str:
-        """The sign, without its full stop if the pages that show it or its details follow."""
-        return self.text.rstrip(".") if self.pages or self.details else self.text
-
-    @property
-    def after(self) -> Markup:
-        """What follows the sign's words on its line: the pages that show it, then a colon before its details."""
-        pages = Markup(f" ({self.pages})") if self.pages else Markup()
-        return pages + (":" if self.details else "." if self.words != self.text else "")
-
 
 @dataclass(frozen=True)
 class _Card:
