@@ -101,6 +101,6 @@ def test_a_deleted_cause_fails_the_build_with_one_located_error(tmp_path: Path) 
     result = run_build(project)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        "content/conditions/calf-cramp.yaml:21:12: causes[1].cause: unknown cause 'tired-muscles'; "
+        "content/conditions/calf-cramp.yaml:23:12: causes[1].cause: unknown cause 'tired-muscles'; "
         "it must be the id of a file in content/causes/")
     assert "Traceback" not in result.stderr and not (project / "site").exists()

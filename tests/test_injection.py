@@ -239,7 +239,8 @@ def test_source_address_is_one_safe_link(tmp_path: Path) -> None:
     for n, url in enumerate(HOSTILE_ADDRESSES):
         ids.append(f"source-{n}")
         (content / "sources" / f"source-{n}.yaml").write_text(
-            f"id: source-{n}\ntitle: Source {n}\npublisher: NHS\nurl: {json.dumps(url)}\n", encoding="utf-8")
+            f"id: source-{n}\ntitle: Source {n}\nkind: health-service\npublisher: NHS\nurl: {json.dumps(url)}\n",
+            encoding="utf-8")
     condition = content / "conditions" / "calf-cramp.yaml"
     text = condition.read_text(encoding="utf-8")
     condition.write_text(text.replace("sources:\n- test-source\nreview", f"sources: {json.dumps(ids)}\nreview"), encoding="utf-8")

@@ -37,6 +37,7 @@ REVIEWED = {
     "causes/tired-muscles": "2025-04-01",
     "remedies/drink-water": "2025-05-01",
     "remedies/stretch-calf": "2025-01-15",
+    "lookalikes/blood-clot": "2025-02-15",
 }
 NEWEST_REVIEW = max(REVIEWED.values())
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

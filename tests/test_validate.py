@@ -39,8 +39,8 @@ def test_all_problems_of_all_files_in_one_run(minimal_content: Path) -> None:
         "content/conditions/foot-cramp.yaml:1:1: body_area: required field is missing; add 'body_area:' "
         "(Where in the body, in words, e.g. 'Buttock'.)",
         "content/conditions/foot-cramp.yaml:5:1: body_aera: unknown field 'body_aera' (did you mean 'body_area'?); "
-        "allowed fields are: also_called, body_area, causes, during, feels_like, get_help, how_long, id, key_facts, "
-        "medical_name, muscles, prevention, related, review, sources, summary, title, treatment",
+        "allowed fields are: also_called, areas, at_risk, body_area, causes, clue, during, feels_like, how_long, id, "
+        "key_facts, medical_name, muscles, prevention, related, review, sign_notes, sources, summary, title, treatment",
         "content/remedies/drink-water.yaml:3:7: kind: expected one of 'technique', 'lifestyle', 'medicine' or "
         "'professional', found 'diet'",
     ]
