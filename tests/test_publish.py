@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 import project_layout as layout
+from generator import mkdocs_plugin
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -300,17 +301,26 @@ def test_a_failed_build_leaves_the_previous_site(built_project: Path, mistake: C
 
 
 def test_a_content_error_inside_mkdocs_leaves_the_previous_site(built_project: Path) -> None:
-    """The engine's own check, for callers that skip the CLI's validation (mkdocs build via the hooks)."""
+    """The plugin's own check, for callers that skip the CLI's validation (the plugin runs the generator)."""
     before = tree(built_project / "site")
     break_a_reference(built_project)
     code = subprocess.run(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from generator import mkdocs_engine; "
-         "sys.exit(mkdocs_engine.build(Path('site')))"],
-        cwd=built_project, env=build_env(CRAMP_TODAY=CHECK_DAY), capture_output=True, text=True, timeout=300,
+        [sys.executable, "-c", "import sys, datetime; from pathlib import Path; from generator import mkdocs_plugin; "
+         f"sys.exit(mkdocs_plugin.build(Path('site'), today=datetime.date.fromisoformat('{CHECK_DAY}')))"],
+        cwd=built_project, env=build_env(), capture_output=True, text=True, timeout=300,
     )
     assert code.returncode == 1 and "unknown cause 'tired-muscles'" in code.stderr, code.stderr
+    assert "Traceback" not in code.stderr
     assert tree(built_project / "site") == before
     assert leftovers(built_project) == []
+
+
+def test_the_engines_own_command_builds_the_same_site(built_project: Path) -> None:
+    """`mkdocs build --strict` (or `properdocs build --strict`) with the plugin in mkdocs.yml, no generator CLI."""
+    command = [sys.executable, "-m", mkdocs_plugin.ENGINE_MODULE, "build", "--strict", "--site-dir", "plain"]
+    result = subprocess.run(command, cwd=built_project, env=build_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert tree(built_project / "plain") == tree(built_project / "site")
 
 
 def test_a_good_build_replaces_the_whole_site(built_project: Path) -> None:

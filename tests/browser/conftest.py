@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, ROOT, BuiltSite, Tab, open_tab
 
-from generator import mkdocs_engine, pipeline
+from generator import mkdocs_plugin, pipeline
 
 SUMMARY_KEY = pytest.StashKey[list[str]]()
 
@@ -44,8 +44,7 @@ def _build(content: Path, workdir: Path, site_url: str) -> Path:
         (project / name).symlink_to(ROOT / name)
     (project / "content").symlink_to(content)
     site_dir = workdir / "site"
-    code = mkdocs_engine.build(site_dir, config_file=project / "mkdocs.yml",
-                               env={"SITE_URL": site_url, mkdocs_engine.ALLOW_OVERDUE_ENV: "1"})
+    code = mkdocs_plugin.build(site_dir, config_file=project / "mkdocs.yml", site_url=site_url, overdue_is_error=False)
     if code != 0:
         pytest.fail(f"the site did not build from {content} (exit code {code}); run `make site` to see why")
     return site_dir
