@@ -276,6 +276,7 @@ class _Renderer:
     def cause_page(self, cause: Cause) -> tuple[str, str]:
         path = f"causes/{cause.id}.md"
         return path, self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
+                               tags=[cause.title, *cause.also_called] if cause.also_called else (),
                                review=cause.review, cause=cause, source_ids=cause.sources)
 
     def remedy_page(self, remedy: Remedy) -> tuple[str, str]:

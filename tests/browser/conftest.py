@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, ROOT, BuiltSite, Tab, open_tab
+from browser_support import AXE_JS, CHROMIUM, CHROMIUM_ARGS, PHONE, ROOT, BuiltSite, Tab, open_tab
 
 from generator import mkdocs_plugin, pipeline
 
@@ -107,6 +107,14 @@ def light(browser: Browser, axe_source: str) -> Iterator[Tab]:
 def dark(browser: Browser, axe_source: str) -> Iterator[Tab]:
     """A desktop-sized page in the dark colour scheme, with axe-core loaded, reused by the tests."""
     tab = open_tab(browser, "dark", init_script=axe_source)
+    yield tab
+    tab.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def phone(browser: Browser, axe_source: str) -> Iterator[Tab]:
+    """A phone-sized page (390 x 844) in the light colour scheme, with axe-core loaded, reused by the tests."""
+    tab = open_tab(browser, "light", viewport=PHONE, init_script=axe_source)
     yield tab
     tab.page.context.close()
 

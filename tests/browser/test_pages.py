@@ -18,6 +18,9 @@ from generator.model import CareLevel
 
 # Words readers type, from the issue: each must lead to the condition that lists it in `also_called`.
 EVERYDAY_SEARCHES = ["charley horse", "butt cramp", "knot in glute", "cramp at night"]
+# Words of a reader who fears it is not a cramp: each must lead first to the lookalike or cause that lists it.
+SAFETY_SEARCHES = ["cramp or tear", "pulled hamstring", "calf swollen", "blood clot", "cramp pregnant", "restless legs"]
+PHONE_SCREEN = 844  # px, the height of the phone the browser tests use (390 x 844)
 NEAR_THE_TOP = 3  # every other name in `also_called` must find its page among the first results
 MAX_PAGE_WEIGHT = 150_000  # bytes, compressed, first visit, everything the page loads
 ASPECT_SECTIONS = {  # schema.org MedicalWebPage aspect -> the page sections that cover it
@@ -71,6 +74,15 @@ def pages_listing(site: BuiltSite, name: str) -> set[str]:
     """The condition pages whose `also_called` has this name."""
     return {f"conditions/{c.id}/" for c in site.content.conditions
             if name.lower() in (n.lower() for n in c.also_called)}
+
+
+@pytest.mark.parametrize("query", SAFETY_SEARCHES)
+def test_words_of_a_worried_reader_find_what_else_it_may_be(light: Tab, site: BuiltSite, query: str) -> None:
+    expected = {f"lookalikes/{x.id}/" for x in site.content.lookalikes if query in map(str.lower, x.also_called)}
+    expected |= {f"causes/{c.id}/" for c in site.content.causes if query in map(str.lower, c.also_called)}
+    assert expected, f"no lookalike or cause lists {query!r} in also_called"
+    results = search(light, site, query)
+    assert results[0] in expected, f"searching {query!r} showed {results[:3]} first; expected one of {sorted(expected)}"
 
 
 @pytest.mark.parametrize("query", EVERYDAY_SEARCHES)
@@ -140,31 +152,46 @@ def care_cards(tab: Tab) -> list[dict]:
         const heading = card.querySelector('.care-card__heading');
         const prefix = heading.querySelector('.care-card__prefix');
         const box = prefix.getBoundingClientRect();
+        const text = el => el ? el.textContent.replace(/\\s+/g, ' ').trim() : '';
         return {
           prefix: prefix.textContent.trim(),
           prefixHidden: box.width <= 1 && box.height <= 1,
-          heading: heading.textContent.replace(/\\s+/g, ' ').trim(),
+          heading: text(heading),
           headingTag: heading.tagName,
           items: [...card.querySelectorAll(':scope > ul > li')].map(li => ({
-            text: li.textContent.replace(/\\s+/g, ' ').trim(),
+            sign: text(li.querySelector('summary') || li.querySelector('p')),
+            details: [...li.querySelectorAll('details li')].map(text),
             links: [...li.querySelectorAll('a')].map(a => a.getAttribute('href')),
+            pages: text(li.querySelector('.care-card__pages')),
           })),
           style: [getComputedStyle(heading).backgroundColor, getComputedStyle(card).backgroundColor].join(' / '),
         };
       })""")
 
 
-def test_condition_care_cards_follow_the_nhs_pattern(light: Tab, site: BuiltSite) -> None:
+def signs_of(site: BuiltSite, condition) -> list:  # type: ignore[no-untyped-def]
+    """The warning signs declared for a condition: those for its body areas and those naming it."""
+    return [s for s in site.content.signs if set(s.areas) & set(condition.areas) or condition.id in s.conditions]
+
+
+def without_pages(sign: str) -> str:
+    return re.sub(r" \(On: .*\)$", "", sign)
+
+
+def test_condition_care_cards_carry_every_sign_for_the_page_at_its_level(light: Tab, site: BuiltSite) -> None:
     styles: dict[str, set[str]] = {}
     for condition in site.content.conditions:
         light.page.goto(site.url(f"conditions/{condition.id}/"))
         cards = care_cards(light)
-        shown = [(PREFIXES[card["prefix"]], item["text"]) for card in cards for item in card["items"]]
-        expected = sorted(((s.level, words(s.sign)) for s in condition.get_help), key=lambda p: -p[0].rank)
-        assert shown == expected, f"{condition.id}: signs or their order differ"
+        shown = [(PREFIXES[card["prefix"]], item["sign"], item["details"]) for card in cards for item in card["items"]]
+        assert [level for level, *_ in shown] == sorted((level for level, *_ in shown), key=lambda lv: -lv.rank), (
+            f"{condition.id}: the most serious level comes first")
+        declared = signs_of(site, condition)
+        assert sorted((s.level.value, words(s.sign), [words(d) for d in s.details]) for s in declared) == sorted(
+            (level.value, sign, details) for level, sign, details in shown), f"{condition.id}: signs differ"
         for card in cards:
             assert card["prefixHidden"], f"{condition.id}: the prefix {card['prefix']!r} should be visually hidden"
-            assert card["headingTag"] == "H3" and card["heading"].startswith(card["prefix"])
+            assert card["headingTag"] == "H3" and card["heading"].startswith(card["prefix"])  # under the page's h2
             assert 1 <= len(card["items"]) <= 5, f"{condition.id}: a care card has {len(card['items'])} signs"
             assert not any(item["links"] for item in card["items"]), f"{condition.id}: care cards here carry no links"
             styles.setdefault(card["prefix"], set()).add(card["style"])
@@ -174,19 +201,33 @@ def test_condition_care_cards_follow_the_nhs_pattern(light: Tab, site: BuiltSite
     assert len(set(by_style)) == len(by_style), "each level of help needs its own style"
 
 
-def test_when_to_get_help_page_gathers_every_sign_by_level(light: Tab, site: BuiltSite) -> None:
-    light.page.goto(site.url("get-help/"))
-    cards = care_cards(light)
-    levels = [PREFIXES[card["prefix"]] for card in cards]
-    assert levels == sorted(levels, key=lambda level: -level.rank), "the most serious level comes first"
-    assert all(1 <= len(card["items"]) <= 5 for card in cards), "a card holds 1 to 5 signs"
-    shown = {(PREFIXES[card["prefix"]], item["text"]): item["links"] for card in cards for item in card["items"]}
-    for condition in site.content.conditions:
-        for sign in condition.get_help:
-            links = [href for (level, text), hrefs in shown.items() for href in hrefs
-                     if level is sign.level and text.startswith(words(sign.sign) + " (")]
-            assert any(href.endswith(f"conditions/{condition.id}/") for href in links), (
-                f"get-help/ lacks {sign.sign!r} linked to {condition.id} under {sign.level.value}")
+def test_a_sign_opens_to_show_what_to_look_for(light: Tab, site: BuiltSite) -> None:
+    page = light.page
+    page.goto(site.url(site.condition_paths()[0]))
+    row = page.locator(".care-card--emergency details").first
+    detail = row.locator("li").first
+    assert not detail.is_visible(), "a sign's list starts closed, so the cards fit on a phone"
+    row.locator("summary").focus()
+    page.keyboard.press("Enter")  # a keyboard opens it as a tap does
+    detail.wait_for(state="visible")
+
+
+def test_when_to_get_help_page_is_four_cards_with_each_sign_once(phone: Tab, site: BuiltSite) -> None:
+    page = phone.page
+    page.goto(site.url("get-help/"))
+    cards = care_cards(phone)
+    assert [PREFIXES[card["prefix"]] for card in cards] == list(reversed(CareLevel)), "exactly four cards, most serious first"
+    shown = [(PREFIXES[card["prefix"]], item) for card in cards for item in card["items"]]
+    assert sorted(words(s.sign) for s in site.content.signs) == sorted(without_pages(item["sign"]) for _, item in shown)
+    every_page = {f"conditions/{c.id}/" for c in site.content.conditions}
+    for sign in site.content.signs:
+        [(level, item)] = [(lv, it) for lv, it in shown if without_pages(it["sign"]) == words(sign.sign)]
+        assert level is sign.level, f"{sign.id} is under {level.value}, declared {sign.level.value}"
+        on = {f"conditions/{c.id}/" for c in site.content.conditions if sign in signs_of(site, c)}
+        linked = {href.split("../")[-1] for href in item["links"]}
+        assert linked == on or on == every_page and "all conditions" in item["pages"], f"{sign.id} is shown on {on}"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 3 * PHONE_SCREEN, f"get-help/ is {height / PHONE_SCREEN:.1f} phone screens long; keep it to 3"
 
 
 # --- structured data and page metadata -----------------------------------------------------
