@@ -111,7 +111,8 @@ def _validate(args: argparse.Namespace) -> int:
     site = result.site
     assert site is not None
     print(f"Content is valid: {len(site.conditions)} conditions, {len(site.causes)} causes, "
-          f"{len(site.remedies)} remedies, {len(site.terms)} glossary terms, {len(site.sources)} sources.")
+          f"{len(site.remedies)} remedies, {len(site.terms)} glossary terms, {len(site.sources)} sources, "
+          f"{len(site.signs)} warning signs, {len(site.lookalikes)} lookalikes.")
     return EXIT_OK
 
 

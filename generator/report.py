@@ -88,7 +88,8 @@ def _is_entry(path: str) -> bool:
 
 
 def _reviews(site: Site) -> dict[str, Review]:
-    entries = {"conditions": site.conditions, "causes": site.causes, "remedies": site.remedies}
+    entries = {"conditions": site.conditions, "causes": site.causes, "remedies": site.remedies,
+               "lookalikes": site.lookalikes}
     return {f"{PAGE_FOLDERS[kind]}/{entry.id}.md": entry.review for kind, items in entries.items() for entry in items}
 
 
