@@ -7,7 +7,7 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import chain
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .model import Cause, Condition, Lookalike, Remedy, SiteSettings, Source, Term, TermKind, WarningSign
 from .validate import ValidContent
@@ -45,14 +45,13 @@ class Site:
     remedy_by_id: dict[str, Remedy]
     condition_by_id: dict[str, Condition]
     # Safety: warning signs (most serious first) and lookalikes, and the pages each shows on.
-    signs: tuple[WarningSign, ...] = ()
-    lookalikes: tuple[Lookalike, ...] = ()
-    signs_for: dict[str, tuple[WarningSign, ...]] = field(default_factory=dict)  # condition id -> its signs
-    lookalikes_for: dict[str, tuple[Lookalike, ...]] = field(default_factory=dict)  # condition id -> lookalikes
-    sign_shown_on: dict[str, tuple[Condition, ...]] = field(default_factory=dict)  # sign id -> condition pages
-    lookalike_shown_on: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
-    # condition id -> other conditions in the same part of the body (to tell them apart)
-    same_area: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
+    signs: tuple[WarningSign, ...]
+    lookalikes: tuple[Lookalike, ...]
+    signs_for: dict[str, tuple[WarningSign, ...]]  # condition id -> its signs
+    lookalikes_for: dict[str, tuple[Lookalike, ...]]  # condition id -> lookalikes, most serious first
+    sign_shown_on: dict[str, tuple[Condition, ...]]  # sign id -> condition pages
+    lookalike_shown_on: dict[str, tuple[Condition, ...]]
+    same_area: dict[str, tuple[Condition, ...]]  # condition id -> others in the same part of the body
 
     @property
     def muscles(self) -> tuple[Term, ...]:
