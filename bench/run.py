@@ -117,10 +117,10 @@ def fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _stages_only(content: Path) -> None:
     """Worker: run the pipeline once in this fresh process and print its stage timings and navigation."""
-    from generator import parallel, pipeline
+    from generator import pipeline
 
     cpu_start = _cpu_seconds()
-    result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False, processes=parallel.cores())
+    result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False)
     cpu_s = _cpu_seconds() - cpu_start
     if not result.ok or result.rendered is None:
         raise SystemExit("the content has errors:\n" + "\n".join(map(str, result.diagnostics)))
@@ -129,9 +129,9 @@ def _stages_only(content: Path) -> None:
 
 
 def _cpu_seconds() -> float:
-    """User and system time of this process and of the forked copies it has waited for (parallel.py)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    """User and system time of this process."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def make_project(workdir: Path, content: Path) -> Path:
@@ -311,8 +311,7 @@ def table(rows: list[Row]) -> str:
     )
     notes = (
         f"Seconds. n=3 is the real content/. generator = load+validate+link+render, best of {STAGE_RUNS} (gen median: "
-        "their median), each in a fresh process, on two cores where there are two (gen cpu counts both); load includes "
-        "checking each file against the content model as it is read, validate the checks across files; "
+        "their median), each in a fresh process; "
         "build = `python -m generator build`; "
         "floor = plain `mkdocs build` of the same rendered Markdown "
         "with the same mkdocs.yml, theme and nav, without the generator's hooks and Markdown extension; "

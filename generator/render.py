@@ -24,7 +24,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSyst
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from . import parallel, structured_data
+from . import structured_data
 from .link import Site
 from .model import Cause, CareLevel, Condition, HelpSign, Remedy, Review, Source, Term
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
@@ -148,15 +148,11 @@ def _environment() -> Environment:
     return _ENV[1]
 
 
-def render(site: Site, *, processes: int = 1) -> RenderedSite:
-    """Render every page of the site (with processes=2, a large site on two cores: see parallel.py)."""
+def render(site: Site) -> RenderedSite:
+    """Render every page of the site."""
     renderer = _Renderer(site, _environment())
-    pages = parallel.run_all(renderer.jobs(), _make_page, processes=processes)
+    pages = [job() for job in renderer.jobs()]
     return RenderedSite(pages=dict(sorted(pages)), nav=_navigation(site))
-
-
-def _make_page(job: Callable[[], tuple[str, str]]) -> tuple[str, str]:
-    return job()
 
 
 def _navigation(site: Site) -> list[Any]:
