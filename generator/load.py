@@ -46,6 +46,8 @@ _NODE_WORDS = {MappingNode: "a group of fields", SequenceNode: "a list", ScalarN
 _TAG_WORDS = {"bool": "true/false", "int": "a whole number", "float": "a number", "timestamp": "a date"}
 # Invisible characters that can hide or reorder text (control codes, bidirectional overrides, BOM).
 _HIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_DEPTH_CHANGE = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1,
+                 yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
 _ALIAS_MESSAGE = "anchors and aliases (& and *) are not allowed; write the value out"
 
 
@@ -268,14 +270,11 @@ class ContentLoader(LOADER):  # type: ignore[misc, valid-type]
         # process on lists nested 100,000 deep, as a file of 200 KB can nest them.
         depth = 0
         for event in yaml.parse(self.text, Loader=LOADER):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_NESTING:
-                    self.refuse(event, (), f"lists or fields are nested more than {MAX_NESTING} deep here; "
-                                           "content files nest only a few levels")
-                    return None
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
+            depth += _DEPTH_CHANGE.get(type(event), 0)
+            if depth > MAX_NESTING:
+                self.refuse(event, (), f"lists or fields are nested more than {MAX_NESTING} deep here; "
+                                       "content files nest only a few levels")
+                return None
         node = super().get_single_node()
         if node is None:
             self.refuse(None, (), "file is empty; it must hold the fields of one entry (see 'python -m generator new')")
