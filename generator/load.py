@@ -195,14 +195,15 @@ def _load_file(path: os.PathLike[str], kind: str, shown: str, diagnostics: list[
     text = _read_text(path, shown, diagnostics)
     if text is None:
         return None
-    loader = ContentLoader(text, shown)
     try:
-        data = loader.get_single_data()
+        loader = ContentLoader(text, shown)  # the pure-Python loader checks every character here
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         diagnostics.append(_yaml_error(exc, text, shown))
         return None
-    finally:
-        loader.dispose()
     if loader.problems:
         diagnostics += loader.problems
         return None
