@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import parallel, pipeline, scaffold, schema
+from . import pipeline, scaffold, schema
 from .diagnostics import Severity, format_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -86,7 +86,7 @@ def _new_id(value: str) -> str:
 def _run(args: argparse.Namespace, render_pages: bool = True) -> pipeline.Result:
     result = pipeline.run(
         args.content.resolve(), today=args.today or dt.date.today(), overdue_is_error=not args.allow_overdue,
-        shown_as=_shown(args.content), render_pages=render_pages, processes=parallel.cores(),
+        shown_as=_shown(args.content), render_pages=render_pages,
     )
     if result.diagnostics:
         print(format_report(result.diagnostics), file=sys.stderr)

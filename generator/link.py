@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import heapq
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from itertools import chain
 from dataclasses import dataclass
 
 from .model import Cause, Condition, Lookalike, Remedy, SiteSettings, Source, Term, TermKind, WarningSign
@@ -38,7 +34,7 @@ class Site:
     remedy_for_causes: dict[str, tuple[Cause, ...]]  # remedy id -> causes it addresses
     remedy_for_conditions: dict[str, tuple[Condition, ...]]  # remedy id -> conditions it helps
     # condition id -> the others with most causes in common, and those causes
-    shares_causes: Mapping[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]
+    shares_causes: dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]
     related_from: dict[str, tuple[Condition, ...]]  # condition id -> conditions that list it as related
     term_by_id: dict[str, Term]
     cause_by_id: dict[str, Cause]
@@ -58,57 +54,28 @@ class Site:
         return tuple(t for t in self.terms if t.kind is TermKind.MUSCLE)
 
 
-class _SharedCauses(dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]):
+def _shared_causes(conditions: dict[str, Condition], causes: dict[str, Cause]
+                   ) -> dict[str, tuple[tuple[Condition, tuple[Cause, ...]], ...]]:
     """condition id -> the other conditions that share most causes with it, each with the causes they share.
 
-    At most SHARED_CAUSE_LIMIT of them, most shared first, so that pages stay small as content grows.
-
-    Worked out for a condition when it is first asked for, as shares_causes[id]: the pages ask, and on
-    two cores each process works out only those of the pages it renders. (get() and `in` see only those
-    already worked out.)
+    At most SHARED_CAUSE_LIMIT of them, most shared first, then by title, so that pages stay small as content grows.
     """
-
-    def __init__(self, conditions: dict[str, Condition], causes: dict[str, Cause]) -> None:
-        super().__init__()
-        self.conditions = conditions
-        self.causes = causes
-        self.by_cause: dict[str, list[str]] = defaultdict(list)
-        for condition in conditions.values():
-            for use in condition.causes:
-                self.by_cause[use.cause].append(condition.id)
-
-    @functools.cached_property
-    def title_key(self) -> dict[str, str]:
-        return {condition_id: c.title.lower() for condition_id, c in self.conditions.items()}
-
-    def __missing__(self, condition_id: str) -> tuple[tuple[Condition, tuple[Cause, ...]], ...]:
-        condition = self.conditions[condition_id]  # KeyError for an unknown id, as from a plain dict
-        shares = self[condition_id] = self._shares(condition)
-        return shares
-
-    def _shares(self, condition: Condition) -> tuple[tuple[Condition, tuple[Cause, ...]], ...]:
-        by_cause, title_key = self.by_cause, self.title_key
-        # How many causes each other condition shares with this one, counted in C, not pair by pair:
-        # a thousand conditions share tens of thousands of pairs.
-        counts = Counter(chain.from_iterable(by_cause[use.cause] for use in condition.causes))
+    by_cause: dict[str, list[str]] = defaultdict(list)
+    for condition in conditions.values():
+        for use in condition.causes:
+            by_cause[use.cause].append(condition.id)
+    shares = {}
+    for condition in conditions.values():
+        counts = Counter(other_id for use in condition.causes for other_id in by_cause[use.cause])
         counts.pop(condition.id, None)
-        if not counts:
-            return ()
-        # Most shared first, then by title; the running number keeps the order found for equal titles,
-        # as a stable sort would. Those sharing more than the sixth most are in; of those sharing exactly
-        # as many, only the first few by title are compared with them.
-        least = heapq.nlargest(SHARED_CAUSE_LIMIT, counts.values())[-1]
-        above = [(-k, title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k > least]
-        at_least = heapq.nsmallest(SHARED_CAUSE_LIMIT - len(above), [
-            (title_key[other_id], n, other_id) for n, (other_id, k) in enumerate(counts.items()) if k == least
-        ])
-        top = [*sorted(above), *((-least, *item) for item in at_least)]
-        return tuple(
-            (self.conditions[other_id], _by_title(self.causes[use.cause] for use in condition.causes
-                                                  for other_use in self.conditions[other_id].causes
-                                                  if other_use.cause == use.cause))
-            for *_, other_id in top
+        top = sorted(counts, key=lambda other_id: (-counts[other_id], conditions[other_id].title.lower()))
+        shares[condition.id] = tuple(
+            (conditions[other_id], _by_title(causes[use.cause] for use in condition.causes
+                                             for other_use in conditions[other_id].causes
+                                             if other_use.cause == use.cause))
+            for other_id in top[:SHARED_CAUSE_LIMIT]
         )
+    return shares
 
 
 def _by_title(items):  # type: ignore[no-untyped-def]
@@ -159,7 +126,7 @@ def link(content: ValidContent) -> Site:
         cause_used_by={c: tuple(sorted(u, key=lambda x: x.condition.title.lower())) for c, u in cause_used_by.items()},
         remedy_for_causes={r: _by_title(causes[c] for c in ids) for r, ids in remedy_causes.items()},
         remedy_for_conditions={r: _by_title(conditions[c] for c in ids) for r, ids in remedy_conditions.items()},
-        shares_causes=_SharedCauses(conditions, causes),
+        shares_causes=_shared_causes(conditions, causes),
         related_from={c: _by_title(conditions[i] for i in ids) for c, ids in related_from.items()},
         term_by_id=dict(terms),
         cause_by_id=dict(causes),

@@ -1,98 +1,114 @@
-"""Stage 1, load: read every content file as plain data, keeping where each value was written.
+"""Stage 1, load: read every content file as plain data, and find where a value is written when a message needs it.
 
-YAML is parsed with the safe loader only. Anchors and aliases, custom tags and
-duplicate keys are refused, so a content file can never run code or expand
-into a huge document. Nothing outside the content folder is read: links
-(symlinks) are refused, and so is any file MkDocs would publish as it is.
-
-Most files keep to a plain part of YAML that the quick reader in quick_yaml.py
-reads without libyaml; it leaves every other file, and every problem, to libyaml
-here, so the data, positions and messages are the same either way.
+YAML is read by the safe loader (libyaml's, where it is installed), made strict: anchors and aliases,
+merge keys, tags other than the plain types', duplicate field names and deep nesting are refused, so a
+content file can never run code or expand into a huge document, and every refusal is a message with
+the file, line and column. Nothing outside the content folder is read: links (symlinks) are refused,
+and so is any file MkDocs would publish as it is.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from . import parallel
 from .diagnostics import Diagnostic, field_path
 from .model import KINDS
-from .quick_yaml import read_plain
-from .yaml_common import (
-    COLUMN_BITS, HIDDEN_CHARACTER, LOADER, STANDARD_TAGS, STR_TAG, FieldPath, Places, Position,
-    index_key, path_key, path_part, unpack,
-)
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 20  # content nests 4 deep; far deeper input would overflow the parser's stack
 SITE_FILE = "site.yaml"
 ROOT_FILES = {SITE_FILE, "README.md"}  # besides the kind folders, all content/ may hold (mkdocs.yml excludes README.md)
 
+try:  # libyaml's loader is about ten times faster than the pure-Python one, and reads the same
+    LOADER: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only without libyaml
+    LOADER = yaml.SafeLoader
+
+FieldPath = tuple[str | int, ...]  # e.g. ('causes', 2, 'cause'), as pydantic locates an error
+Position = tuple[int, int]  # line and column, both counted from 1
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _NULL, _MAP, _SEQ, _MERGE = (_TAG + name for name in ("str", "null", "map", "seq", "merge"))
+# The tags a value may have (written or, most often, given by YAML from how the value is written), and
+# what kind of value each one is for.
+_TAG_KINDS = {_MAP: MappingNode, _SEQ: SequenceNode, **{
+    _TAG + name: ScalarNode for name in ("str", "null", "bool", "int", "float", "timestamp")}}
+_NODE_WORDS = {MappingNode: "a group of fields", SequenceNode: "a list", ScalarNode: "a single value"}
+_TAG_WORDS = {"bool": "true/false", "int": "a whole number", "float": "a number", "timestamp": "a date"}
+# Invisible characters that can hide or reorder text (control codes, bidirectional overrides, BOM).
+_HIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_DEPTH_CHANGE = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1,
+                 yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
+_ALIAS_MESSAGE = "anchors and aliases (& and *) are not allowed; write the value out"
+
 
 @dataclass(frozen=True)
 class Document:
-    """One content file: its kind, its data and where every value in it is written."""
+    """One content file: its kind, its data, and the text it was read from."""
 
     kind: str
     path: str  # as shown in messages, e.g. 'content/causes/dehydration.yaml'
     data: Any
-    text: str = field(repr=False)  # the file as read
-    # Where each value starts ('' is the whole file's), where each field's name starts, and how plain
-    # values YAML read as something other than text were written, e.g. 'on' (read as true).
-    places: Places | None = field(repr=False, compare=False)
-    quick: bool = field(default=False, repr=False)  # read by the quick reader, which can find places again
+    text: str = field(repr=False)
 
-    def __getstate__(self) -> dict[str, Any]:
-        """What pickling keeps: not the places of a quickly read file, which are found again if a message needs them.
+    @functools.cached_property
+    def _tree(self) -> Node:
+        """The file's YAML nodes, which know where each value is written.
 
-        A forked copy that loads half of the files sends them back pickled (parallel.py); leaving the places
-        out halves the time that takes, and only a file with a problem needs them.
+        Composed again only for a file a message is about (about 0.5 ms): most files need no position.
         """
-        state = dict(self.__dict__)
-        if self.quick:
-            state["places"] = None
-        return state
+        return yaml.compose(self.text, Loader=LOADER)
 
-    @property
-    def _places(self) -> Places:
-        if self.places is None:  # a quickly read file, unpickled: read it again, as it was read then
-            read = read_plain(self.text)
-            if read is None:
-                raise RuntimeError(f"{self.path}: the quick reader read this text before but not now")
-            object.__setattr__(self, "places", read[1])
-        return self.places  # type: ignore[return-value]
+    def _reach(self, loc: FieldPath) -> list[tuple[Node | None, Node]]:
+        """(field name node or None, value node) for the whole file and each step of loc, as far as the file has it."""
+        reached: list[tuple[Node | None, Node]] = [(None, self._tree)]
+        for part in loc:
+            node = reached[-1][1]
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                step = next(((key, value) for key, value in node.value if key.value == part), None)
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                step = (None, node.value[part])
+            else:
+                step = None
+            if step is None:
+                break
+            reached.append(step)
+        return reached
 
     def position(self, loc: FieldPath) -> Position:
         """The position of loc, or of the nearest enclosing value that has one."""
-        positions = self._places.values
-        at = positions[""]
-        key = ""
-        for part in loc:
-            key += path_part(part)
-            if key not in positions:
-                break
-            at = positions[key]
-        return unpack(at)
+        return _position(self._reach(loc)[-1][1])
 
     def key_position(self, loc: FieldPath) -> Position | None:
         """Where the name of the field at loc is written (None if loc is no field)."""
-        at = self._places.keys.get(path_key(loc))
-        return None if at is None else unpack(at)
+        reached = self._reach(loc)
+        key = reached[-1][0]
+        return _position(key) if key is not None and len(reached) == len(loc) + 1 else None
 
     def has_value(self, loc: FieldPath) -> bool:
         """Whether the file has a value (possibly empty) at loc."""
-        return path_key(loc) in self._places.values
+        return len(self._reach(loc)) == len(loc) + 1
 
     def written_as(self, loc: FieldPath) -> str | None:
-        """How the plain value at loc was written, if YAML read it as something other than text."""
-        return self._places.written.get(path_key(loc))
+        """How the plain value at loc was written, if YAML read it as something other than text (e.g. 'on')."""
+        if not self.has_value(loc):
+            return None
+        node = self._reach(loc)[-1][1]
+        plain = isinstance(node, ScalarNode) and not node.style  # not quoted
+        return node.value if plain and node.tag not in (_STR, _NULL) else None
+
+
+def _position(at: Node | yaml.Event) -> Position:
+    return at.start_mark.line + 1, at.start_mark.column + 1
 
 
 @dataclass(frozen=True)
@@ -102,16 +118,8 @@ class LoadedContent:
     diagnostics: tuple[Diagnostic, ...]
 
 
-_FileJob = tuple[os.DirEntry[str], str, str]  # a content file, its kind, and its path as shown
-
-
-def load_content(content_dir: Path, shown_as: str = "content", *, processes: int = 1,
-                 each: Callable[[Document], object] | None = None) -> LoadedContent:
-    """Load site.yaml and every file under content_dir/<kind>/ (with processes=2, on two cores).
-
-    each(document), if given, is called in this process for every file read, as soon as it is read (in
-    no set order): the pipeline starts checking files here while the forked copy is still reading.
-    """
+def load_content(content_dir: Path, shown_as: str = "content") -> LoadedContent:
+    """Load site.yaml and every file under content_dir/<kind>/; every file that cannot be read is a message."""
     diagnostics: list[Diagnostic] = []
     documents: list[Document] = []
     site = None
@@ -124,30 +132,11 @@ def load_content(content_dir: Path, shown_as: str = "content", *, processes: int
         diagnostics.append(
             Diagnostic(f"{shown_as}/{SITE_FILE}", 1, 1, "", "file is missing: the site settings must be in this file")
         )
-    # Every file to read, and the listing's own messages in the order they are found among them.
-    steps: list[Diagnostic | _FileJob] = []
     for kind in KINDS:
-        listing: list[Diagnostic] = []
-        for entry in _content_files(content_dir / kind, listing, f"{shown_as}/{kind}"):
-            steps += listing
-            listing.clear()
-            steps.append((entry, kind, f"{shown_as}/{kind}/{entry.name}"))
-        steps += listing
-    jobs = [step for step in steps if not isinstance(step, Diagnostic)]
-
-    def read(result: tuple[Document | None, list[Diagnostic]]) -> None:
-        if each is not None and result[0] is not None:
-            each(result[0])
-
-    results = iter(parallel.run_all(jobs, _load_job, processes=processes, then=read))
-    for step in steps:
-        if isinstance(step, Diagnostic):
-            diagnostics.append(step)
-            continue
-        doc, problems = next(results)
-        diagnostics += problems
-        if doc is not None:
-            documents.append(doc)
+        for entry in _content_files(content_dir / kind, diagnostics, f"{shown_as}/{kind}"):
+            doc = _load_file(entry, kind, f"{shown_as}/{kind}/{entry.name}", diagnostics)
+            if doc is not None:
+                documents.append(doc)
     for extra in sorted(content_dir.iterdir()) if content_dir.is_dir() else []:
         if extra.name in KINDS or extra.name in ROOT_FILES or extra.name.startswith("."):
             continue
@@ -157,12 +146,6 @@ def load_content(content_dir: Path, shown_as: str = "content", *, processes: int
             message = f"not a content file; {shown_as}/ holds only {SITE_FILE} and the folders {', '.join(KINDS)}"
         diagnostics.append(Diagnostic(f"{shown_as}/{extra.name}", 1, 1, "", message))
     return LoadedContent(site, tuple(documents), tuple(diagnostics))
-
-
-def _load_job(job: _FileJob) -> tuple[Document | None, list[Diagnostic]]:
-    entry, kind, shown = job
-    problems: list[Diagnostic] = []
-    return _load_file(entry, kind, shown, problems), problems
 
 
 _LINK_MESSAGE = "is a link (symlink); content must be real files inside the content folder, so copy the file here"
@@ -187,11 +170,13 @@ def _content_files(folder: Path, diagnostics: list[Diagnostic], shown: str) -> I
             diagnostics.append(Diagnostic(f"{shown}/{name}", 1, 1, "", _LINK_MESSAGE))
         elif entry.is_dir():
             diagnostics.append(
-                Diagnostic(f"{shown}/{name}", 1, 1, "", f"is a folder; put content files directly in {shown}/, not in sub-folders")
+                Diagnostic(f"{shown}/{name}", 1, 1, "",
+                           f"is a folder; put content files directly in {shown}/, not in sub-folders")
             )
         elif not entry.is_file():
             diagnostics.append(
-                Diagnostic(f"{shown}/{name}", 1, 1, "", "not a plain file; content files must be .yaml files, not links or folders")
+                Diagnostic(f"{shown}/{name}", 1, 1, "",
+                           "not a plain file; content files must be .yaml files, not links or folders")
             )
         elif name.endswith(".yml"):
             stem = name.removesuffix(".yml")
@@ -207,17 +192,39 @@ def _content_files(folder: Path, diagnostics: list[Diagnostic], shown: str) -> I
 
 
 def _load_file(path: os.PathLike[str], kind: str, shown: str, diagnostics: list[Diagnostic]) -> Document | None:
+    text = _read_text(path, shown, diagnostics)
+    if text is None:
+        return None
+    try:
+        loader = ContentLoader(text, shown)  # the pure-Python loader checks every character here
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        diagnostics.append(_yaml_error(exc, text, shown))
+        return None
+    if loader.problems:
+        diagnostics += loader.problems
+        return None
+    return Document(kind, shown, data, text)
+
+
+def _read_text(path: os.PathLike[str], shown: str, diagnostics: list[Diagnostic]) -> str | None:
+    """The file's text, or None if it is too big or not UTF-8 text (with a message saying why)."""
     def fail(line: int, column: int, message: str) -> None:
         diagnostics.append(Diagnostic(shown, line, column, "", message))
 
     try:
-        raw = _read(path)
+        with open(path, "rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         fail(1, 1, f"cannot read the file ({exc.strerror}); check that it is a readable file")
         return None
     if len(raw) > MAX_FILE_BYTES:
         size = os.stat(path).st_size
-        fail(1, 1, f"file is {size:,} bytes; a content file may be at most {MAX_FILE_BYTES:,} bytes. Split it or shorten it")
+        fail(1, 1, f"file is {size:,} bytes; a content file may be at most {MAX_FILE_BYTES:,} bytes. "
+                   "Split it or shorten it")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         fail(1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
@@ -234,28 +241,119 @@ def _load_file(path: os.PathLike[str], kind: str, shown: str, diagnostics: list[
         fail(text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index),
              "file contains a NUL character; save it as plain UTF-8 text")
         return None
-    read = read_plain(text)  # most files: read without libyaml, 2 to 3 times faster
-    quick = read is not None
-    if read is None:  # an unusual or faulty file: libyaml reads it and words any problem
-        read = _read_with_libyaml(text, raw, shown, diagnostics)
-        if read is None:
-            return None
-    data, places = read
-    return Document(kind, shown, data, text, places, quick)
+    return text
 
 
-def _read_with_libyaml(text: str, raw: bytes, shown: str, diagnostics: list[Diagnostic]) -> tuple[Any, Places] | None:
-    def fail(line: int, column: int, message: str) -> None:
-        diagnostics.append(Diagnostic(shown, line, column, "", message))
+class ContentLoader(LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing what a content file may not hold.
 
-    try:
-        too_deep = _too_deep(text)
-        if too_deep is not None:
-            fail(too_deep.line + 1, too_deep.column + 1,
-                 f"lists or fields are nested more than {MAX_NESTING} deep here; content files nest only a few levels")
-            return None
-        node = yaml.compose(text, Loader=LOADER)
-    except yaml.MarkedYAMLError as exc:
+    Each refusal is kept in `problems`, located, and reading goes on, so that one run names every
+    problem in the file. Refused: nesting deeper than MAX_NESTING, an empty file, anchors and aliases,
+    tags other than the plain types', a tag on the wrong kind of value (!!int on a list), a value its
+    tag cannot be read as (!!bool x), field names that are not text or hold an invisible character,
+    merge keys (<<), duplicate field names (libyaml would keep the last) and invisible characters in text.
+    """
+
+    def __init__(self, text: str, shown: str) -> None:
+        super().__init__(text)
+        self.text = text
+        self.shown = shown
+        self.problems: list[Diagnostic] = []
+        self.seen: set[int] = set()  # the nodes read so far: an alias is a node met twice
+
+    def refuse(self, at: Node | yaml.Event | None, loc: FieldPath, message: str) -> None:
+        """Note a problem with the value at loc, written where `at` (a node or event) starts; its value is None."""
+        line, column = _position(at) if at is not None else (1, 1)
+        self.problems.append(Diagnostic(self.shown, line, column, field_path(loc), message))
+
+    def get_single_node(self) -> Node | None:
+        # Nesting is measured from the parser's events first: libyaml's composer would crash the
+        # process on lists nested 100,000 deep, as a file of 200 KB can nest them.
+        depth = 0
+        for event in yaml.parse(self.text, Loader=LOADER):
+            depth += _DEPTH_CHANGE.get(type(event), 0)
+            if depth > MAX_NESTING:
+                self.refuse(event, (), f"lists or fields are nested more than {MAX_NESTING} deep here; "
+                                       "content files nest only a few levels")
+                return None
+        node = super().get_single_node()
+        if node is None:
+            self.refuse(None, (), "file is empty; it must hold the fields of one entry (see 'python -m generator new')")
+        return node
+
+    def construct_document(self, node: Node) -> Any:
+        data = self.value(node, ())
+        if any(problem.message == _ALIAS_MESSAGE for problem in self.problems):
+            # The composed nodes only know where an alias's anchor is: say where the first alias is written.
+            alias = next(event for event in yaml.parse(self.text, Loader=LOADER) if isinstance(event, yaml.AliasEvent))
+            self.problems = [problem for problem in self.problems if problem.message != _ALIAS_MESSAGE]
+            self.refuse(alias, (), _ALIAS_MESSAGE)
+        return data
+
+    def value(self, node: Node, loc: FieldPath) -> Any:
+        """The data of node, at loc in the file; None, with a problem noted, if it is refused."""
+        if id(node) in self.seen:
+            return self.refuse(node, loc, _ALIAS_MESSAGE)
+        self.seen.add(id(node))
+        if node.tag not in _TAG_KINDS:
+            return self.refuse(node, loc, f"the tag '{node.tag}' is not allowed; remove it and write a plain value")
+        if not isinstance(node, _TAG_KINDS[node.tag]):
+            return self.refuse(node, loc, f"the tag '{node.tag}' is not for {_NODE_WORDS[type(node)]}; "
+                                          "remove it and write a plain value")
+        if isinstance(node, MappingNode):
+            return self.fields(node, loc)
+        if isinstance(node, SequenceNode):
+            return [self.value(item, (*loc, index)) for index, item in enumerate(node.value)]
+        return self.scalar(node, loc)
+
+    def fields(self, node: MappingNode, loc: FieldPath) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        first_lines: dict[str, int] = {}  # where each field's value starts, for a duplicate's message
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self.refuse(key_node, loc, "merge keys (<<) and aliases are not allowed; write the fields out")
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR:
+                reason = f"'{key_node.value}' is not a field name" if isinstance(key_node, ScalarNode) \
+                    else "a list or group cannot be a field name"
+                self.refuse(key_node, loc, f"{reason}; field names are words such as 'title', followed by ': '")
+                continue
+            name = key_node.value
+            if not name.isprintable():
+                self.refuse(key_node, loc, "a field name contains an invisible character or line break; retype it")
+                continue
+            if name in data:
+                self.refuse(key_node, (*loc, name),
+                            f"duplicate field (first given on line {first_lines[name]}); keep one of them")
+                continue
+            data[name] = self.value(value_node, (*loc, name))
+            first_lines[name] = value_node.start_mark.line + 1
+        return data
+
+    def scalar(self, node: ScalarNode, loc: FieldPath) -> Any:
+        try:
+            value = node.value if node.tag == _STR else self.construct_object(node)
+        except (ValueError, OverflowError) as exc:  # a value of the right form that does not exist, e.g. 2026-02-30
+            if node.tag == _TAG + "timestamp":
+                message = f"{node.value} is not a real date ({exc}); write a date that exists, as YYYY-MM-DD"
+            else:
+                reason = "the number is too long" if "limit" in str(exc) else str(exc)
+                message = f"cannot read this value ({reason}); correct it, or put text in quotes"
+            return self.refuse(node, loc, message)
+        except Exception:  # the wrong form for the tag written before it (!!bool x): PyYAML fails in many ways
+            what = _TAG_WORDS.get(node.tag.removeprefix(_TAG), node.tag)
+            return self.refuse(node, loc, f"'{node.value}' cannot be read as {what}, as its tag '{node.tag}' asks; "
+                                          "remove the tag and write a plain value")
+        hidden = _HIDDEN_CHARACTER.search(value) if isinstance(value, str) else None
+        if hidden is not None:
+            return self.refuse(node, loc, f"contains the invisible character U+{ord(hidden.group()):04X}; "
+                                          "delete it (retype the text around it)")
+        return value
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, shown: str) -> Diagnostic:
+    """The message for YAML the parser cannot read, at the place that needs fixing."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         problem = exc.problem or "could not be read"
         opened_at = "end of stream" in problem and exc.context_mark is not None  # where the quote was opened
         mark = (exc.context_mark if opened_at else exc.problem_mark) or exc.context_mark
@@ -266,133 +364,16 @@ def _read_with_libyaml(text: str, raw: bytes, shown: str, diagnostics: list[Diag
         if "mapping values are not allowed" in problem and mark is not None and _indented_too_far(text, mark.line):
             hint = "; this line is indented further than the field above it: line it up with the fields it belongs with"
         context = f" {exc.context}" if exc.context and exc.problem else ""
-        fail(line, column, f"YAML syntax error:{context} {problem}{hint}")
-        return None
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow anywhere, e.g. a control code
+        return Diagnostic(shown, line, column, "", f"YAML syntax error:{context} {problem}{hint}")
+    if isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow anywhere, e.g. a control code
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raw = text.encode()
         at = exc.position  # libyaml counts bytes of the UTF-8 text
         line_start = raw.rfind(b"\n", 0, at) + 1
-        fail(raw.count(b"\n", 0, at) + 1, len(raw[line_start:at].decode("utf-8", "replace")) + 1,
-             f"the file contains the invisible character U+{code:04X}; delete it (retype the text around it)")
-        return None
-    except yaml.YAMLError as exc:
-        fail(1, 1, f"YAML error: {' '.join(str(exc).split())}")
-        return None
-    if node is None:
-        fail(1, 1, "file is empty; it must hold the fields of one entry (see 'python -m generator new')")
-        return None
-    if _may_hide_problems(text):  # _build leaves out the checks these need: check every value first
-        problems = _problems(node, text, shown)
-        if problems:
-            diagnostics.extend(problems)
-            return None
-    try:
-        return _build(node)
-    except _Refused:
-        problems = _problems(node, text, shown)
-        if not problems:
-            raise RuntimeError(f"{shown}: _build refused a value that _to_data accepts") from None
-        diagnostics.extend(problems)
-        return None
-
-
-def _read(path: os.PathLike[str]) -> bytes:
-    """The file's bytes, or the first MAX_FILE_BYTES + 1 of them."""
-    with open(path, "rb", buffering=0) as file:
-        # Asking for the size it has rather than for the most it may have saves allocating 1 MB per file
-        size = min(os.fstat(file.fileno()).st_size, MAX_FILE_BYTES) + 1
-        raw = file.read(size)
-        if len(raw) == size:  # it grew, or is exactly too long: read on up to the limit
-            raw += file.read(MAX_FILE_BYTES + 1 - size)
-    return raw
-
-
-def _may_hide_problems(text: str) -> bool:
-    """Whether a value could be an alias or hold an invisible character, which only _to_data checks."""
-    # An alias needs an anchor (&); an invisible character in a value is in the text or escaped (\\).
-    return "&" in text or "\\" in text or HIDDEN_CHARACTER.search(text) is not None
-
-
-def _problems(node: yaml.Node, text: str, shown: str) -> list[Diagnostic]:
-    """Every value the file has that load refuses, with the message for each."""
-    problems: list[Diagnostic] = []
-    _to_data(node, (), {}, problems, shown, set(), {})
-    if any("anchors and aliases" in p.message for p in problems):
-        problems = [p for p in problems if "anchors and aliases" not in p.message] + _aliases(text, shown)
-    return problems
-
-
-class _Refused(Exception):
-    """The file holds a value load refuses; _problems says which and why."""
-
-
-def _build(node: yaml.Node) -> tuple[Any, Places]:
-    """The data of a composed file and where each value is written; _Refused if a value is refused.
-
-    Unlike _to_data it words no message per value and checks for neither aliases nor invisible
-    characters (_may_hide_problems says when to), which makes it several times faster.
-    """
-    places = Places()
-    return _value(node, "", places), places
-
-
-def _value(node: yaml.Node, key: str, places: Places) -> Any:
-    """A value's data; records where it and everything in it is written, under key."""
-    if node.tag not in STANDARD_TAGS:
-        raise _Refused
-    mark = node.start_mark
-    places.values[key] = (mark.line + 1) << COLUMN_BITS | (mark.column + 1)
-    if isinstance(node, MappingNode):
-        return _fields(node, key, places)
-    if isinstance(node, SequenceNode):
-        return [_value(item, key + index_key(index), places) for index, item in enumerate(node.value)]
-    if node.tag == STR_TAG:
-        return node.value
-    try:
-        value = yaml.constructor.SafeConstructor().construct_object(node)
-    except (yaml.YAMLError, ValueError, OverflowError):
-        raise _Refused from None
-    if value is not None and not isinstance(value, str) and not node.style:  # plain, not quoted
-        places.written[key] = node.value
-    return value
-
-
-def _fields(node: MappingNode, key: str, places: Places) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if key_node.tag != STR_TAG or type(key_node) is not ScalarNode:  # a merge key (<<), number, list...
-            raise _Refused
-        name = key_node.value
-        if name in data or not name.isprintable():
-            raise _Refused
-        field_key = f"{key}\n{name}"
-        data[name] = _value(value_node, field_key, places)
-        mark = key_node.start_mark
-        places.keys[field_key] = (mark.line + 1) << COLUMN_BITS | (mark.column + 1)
-    return data
-
-
-def _too_deep(text: str) -> yaml.Mark | None:
-    """Where nesting first goes deeper than MAX_NESTING, found from the parser's events before anything is built."""
-    depth = 0
-    for event in yaml.parse(text, Loader=LOADER):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_NESTING:
-                return event.start_mark
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-    return None
-
-
-def _aliases(text: str, shown: str) -> list[Diagnostic]:
-    """Where each alias (*name) is written: the composed tree only knows where its anchor was."""
-    return [
-        Diagnostic(shown, event.start_mark.line + 1, event.start_mark.column + 1, "",
-                   "anchors and aliases (& and *) are not allowed; write the value out")
-        for event in yaml.parse(text, Loader=LOADER)
-        if isinstance(event, yaml.AliasEvent)
-    ][:1]
+        column = len(raw[line_start:at].decode("utf-8", "replace")) + 1
+        return Diagnostic(shown, raw.count(b"\n", 0, at) + 1, column, "", f"the file contains the invisible character "
+                          f"U+{code:04X}; delete it (retype the text around it)")
+    return Diagnostic(shown, 1, 1, "", f"YAML error: {' '.join(str(exc).split())}")
 
 
 # What usually causes each YAML syntax error in a content file, and how to fix it.
@@ -437,78 +418,3 @@ def _syntax_hint(problem: str) -> str:
         if any(clue in problem for clue in clues):
             return f"; {hint}"
     return ""
-
-
-def _to_data(
-    node: yaml.Node,
-    loc: FieldPath,
-    positions: dict[FieldPath, Position],
-    problems: list[Diagnostic],
-    shown: str,
-    seen: set[int],
-    written: dict[FieldPath, str],
-) -> Any:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    positions[loc] = (line, column)
-    where = field_path(loc)
-    if id(node) in seen:
-        problems.append(Diagnostic(shown, line, column, where, "anchors and aliases (& and *) are not allowed; write the value out"))
-        return None
-    seen.add(id(node))
-    if node.tag not in STANDARD_TAGS:
-        problems.append(
-            Diagnostic(shown, line, column, where, f"the tag '{node.tag}' is not allowed; remove it and write a plain value")
-        )
-        return None
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Diagnostic(shown, key_line, key_col, where,
-                                           "merge keys (<<) and aliases are not allowed; write the fields out"))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                reason = f"'{key_node.value}' is not a field name" if isinstance(key_node, yaml.ScalarNode) \
-                    else "a list or group cannot be a field name"
-                problems.append(Diagnostic(shown, key_line, key_col, where,
-                                           f"{reason}; field names are words such as 'title', followed by ': '"))
-                continue
-            key = key_node.value
-            if not key.isprintable():
-                problems.append(Diagnostic(shown, key_line, key_col, where,
-                                           "a field name contains an invisible character or line break; retype it"))
-                continue
-            if key in out:
-                first = positions.get((*loc, key), (0, 0))[0]
-                problems.append(
-                    Diagnostic(shown, key_line, key_col, field_path((*loc, key)),
-                               f"duplicate field (first given on line {first}); keep one of them")
-                )
-                continue
-            out[key] = _to_data(value_node, (*loc, key), positions, problems, shown, seen, written)
-            positions[(*loc, key, "__key__")] = (key_line, key_col)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, (*loc, i), positions, problems, shown, seen, written) for i, item in enumerate(node.value)]
-    try:
-        if node.tag == "tag:yaml.org,2002:str":  # most values: the text itself, without building a constructor
-            value = node.value
-        else:
-            value = yaml.constructor.SafeConstructor().construct_object(node)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            message = f"{node.value} is not a real date ({exc}); write a date that exists, as YYYY-MM-DD"
-        else:
-            reason = "the number is too long" if "limit" in str(exc) else str(exc)
-            message = f"cannot read this value ({reason}); correct it, or put text in quotes"
-        problems.append(Diagnostic(shown, line, column, where, message))
-        return None
-    if value is not None and not isinstance(value, str) and not node.style:  # plain, not quoted
-        written[loc] = node.value
-    hidden = HIDDEN_CHARACTER.search(value) if isinstance(value, str) else None
-    if hidden is not None:
-        problems.append(Diagnostic(shown, line, column, where,
-            f"contains the invisible character U+{ord(hidden.group()):04X}; delete it (retype the text around it)"))
-        return None
-    return value

@@ -18,7 +18,6 @@ What content may contain, field by field:
 
 from __future__ import annotations
 
-import functools
 import re
 
 from markupsafe import Markup
@@ -31,38 +30,17 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
 _LINE_START = re.compile(r"^(\s*)([+\-!|])")
 _LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 _SPACES = re.compile(r"\s+")
-# Whitespace other than the space: every character \s matches in str patterns, but " ".
-_OTHER_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
-                     + "\u2028\u2029\u202f\u205f\u3000")
-# What makes _escape_inline change a text (keep in step with the patterns above): a special character,
-# other whitespace, two spaces in a row, or markup at the start. Most content text has none of them, and
-# one scan for a character of a set is four times faster than escaping.
-_SPECIAL_OR_WHITESPACE = re.compile(f"[\\\\`*_{{}}\\[\\]#&<>{_OTHER_WHITESPACE}]")
-_MARKUP_AT_START = " +-!|" + _OTHER_WHITESPACE  # and a digit (1. or 1) starts a numbered list)
 
 
 def inline(value: object) -> Markup:
     """Escape one line of content text so it shows exactly as written."""
     if isinstance(value, Markup):
         return value
-    return Markup(inline_text(str(value)))
-
-
-def inline_text(text: str) -> str:
-    """inline() for text, as a plain str: for callers that keep many (every Markup is tracked by the collector)."""
-    first = text[:1]
-    if (first not in _MARKUP_AT_START and not first.isdecimal() and "  " not in text
-            and not _SPECIAL_OR_WHITESPACE.search(text)):
-        return text
-    return _escape_inline(text)
-
-
-def _escape_inline(text: str) -> str:
-    text = _SPACES.sub(" ", text)  # no strip: separators such as ", " keep their space
+    text = _SPACES.sub(" ", str(value))  # no strip: separators such as ", " keep their space
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _LINE_START.sub(r"\1\\\2", text)
-    return _LINE_START_NUMBER.sub(r"\1\\\2", text)
+    return Markup(_LINE_START_NUMBER.sub(r"\1\\\2", text))
 
 
 def paragraphs(value: object) -> Markup:
@@ -74,14 +52,8 @@ def paragraphs(value: object) -> Markup:
 def html_text(value: object) -> Markup:
     """Escape text for an HTML context (attributes, raw HTML blocks)."""
     text = _SPACES.sub(" ", str(value)).strip()
-    return Markup(
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#39;")
-    )
-
-
-# What makes _escape_theme_text change a text: a character it escapes or whitespace but the space (and
-# spaces at either end or two in a row).
-_ESCAPED_FOR_THEME = re.compile(f'[&<>"{_OTHER_WHITESPACE}]')
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(text.replace('"', "&quot;").replace("'", "&#39;"))
 
 
 def theme_text(value: object) -> str:
@@ -90,14 +62,7 @@ def theme_text(value: object) -> str:
     Only what could start markup is escaped (<, >, ", and & before a character reference), so a
     title such as "Aches & pains" or "Don't stretch" stays readable where the theme escapes again.
     """
-    if (type(value) is str and value[:1] not in " " and value[-1:] not in " " and "  " not in value
-            and not _ESCAPED_FOR_THEME.search(value)):
-        return value  # most text: one scan instead of four passes
-    return _escape_theme_text(str(value))
-
-
-def _escape_theme_text(text: str) -> str:
-    text = _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", str(value)).strip()
     text = re.sub(r"&(?=[#A-Za-z0-9])", "&amp;", text)
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -118,7 +83,6 @@ def link_url(value: object) -> Markup:
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 
 
-@functools.lru_cache(maxsize=1 << 14)  # a summary's start is shown on several pages and in their structured data
 def first_sentence(value: str, limit: int = 160) -> str:
     """A short description for search engines and link previews."""
     text = _SPACES.sub(" ", value).strip()

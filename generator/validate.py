@@ -33,23 +33,10 @@ class ValidContent:
     files: dict[tuple[str, str], str]  # (kind, id) -> file path as shown
 
 
-Checked = tuple[Strict | None, list[Diagnostic]]  # a file's entry, or None, and its problems on its own
-
-
-def check_file(doc: Document) -> Checked:
-    """A file checked on its own against the content model: the first part of validate, done per file."""
-    diagnostics: list[Diagnostic] = []
-    return _model(doc, KINDS[doc.kind], diagnostics), diagnostics
-
-
 def validate(
     loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True,
-    checked: dict[str, Checked] | None = None,
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
-    """Validate loaded content; return it with all problems found (None if any is an error).
-
-    checked holds check_file's answers already found, by file path (the pipeline checks files as they load).
-    """
+    """Validate loaded content; return it with all problems found (None if any is an error)."""
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
@@ -65,10 +52,8 @@ def validate(
         *_, kind, name = ("", "", *problem.file.split("/"))
         if kind in invalid_ids and name.endswith(".yaml"):
             invalid_ids[kind].add(name.removesuffix(".yaml"))
-    checked = checked or {}
     for doc in loaded.documents:
-        entry, problems = checked.get(doc.path) or check_file(doc)
-        diagnostics += problems
+        entry = _model(doc, KINDS[doc.kind], diagnostics)
         if entry is None:
             invalid_ids[doc.kind].add(doc.path.rsplit("/", 1)[-1].removesuffix(".yaml"))
             continue
@@ -307,24 +292,10 @@ def _walk(data: Any, pattern: tuple[str, ...], loc: FieldPath = ()) -> Iterator[
         yield from _walk(data[head], rest, (*loc, head))
 
 
-def _references(data: Any, pattern: tuple[str, ...]) -> list[Any]:
-    """The values _walk finds, without their field paths (which only a message needs)."""
-    values = [data]
-    for head in pattern:
-        if head == "*":
-            values = [item for value in values for item in value or []]
-        else:
-            values = [found for value in values if isinstance(value, dict) and (found := value.get(head)) is not None]
-    return values
-
-
 def _check_references(
     doc: Document, entries: dict[str, dict[str, Strict]], invalid_ids: dict[str, set[str]]
 ) -> Iterator[Diagnostic]:
     for pattern, target in REFERENCES[doc.kind].items():
-        known, invalid = entries[target], invalid_ids[target]
-        if all(ref in known or ref in invalid for ref in _references(doc.data, pattern)):
-            continue  # the usual case, found without building a field path per reference
         for loc, ref in _walk(doc.data, pattern):
             if ref in entries[target] or ref in invalid_ids[target]:
                 continue

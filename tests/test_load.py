@@ -1,7 +1,5 @@
 """Stage 1: loading YAML safely, with positions."""
 
-import pickle
-import random
 from pathlib import Path
 
 import pytest
@@ -31,19 +29,15 @@ def test_position_falls_back_to_nearest_parent(minimal_content: Path) -> None:
     assert calf.position(("causes", 1, "no-such-field")) == calf.position(("causes", 1))
 
 
-def test_a_pickled_document_finds_its_positions_again(minimal_content: Path) -> None:
-    """The forked copy that loads half the files sends them without their places (parallel.py)."""
-    write(minimal_content, "terms/odd.yaml", "---\nid: odd\nkind: term\nname: odd\ndefinition: Odd.\n")  # for libyaml
-    loaded = load_content(minimal_content)
-    for doc in loaded.documents:
-        copy = pickle.loads(pickle.dumps(doc))
-        assert copy.data == doc.data
-        assert (copy.places is None) == doc.quick  # a file libyaml read keeps its places
-        for loc in [("id",), ("causes", 1, "cause"), ("causes", 1), ("review", "next_review_due"), ("nothing",)]:
-            assert copy.position(loc) == doc.position(loc)
-            assert copy.key_position(loc) == doc.key_position(loc)
-            assert copy.has_value(loc) == doc.has_value(loc)
-    assert {doc.quick for doc in loaded.documents} == {True, False}
+def test_a_document_knows_field_names_empty_values_and_how_plain_values_were_written(minimal_content: Path) -> None:
+    write(minimal_content, "terms/cramp.yaml",
+          "id: cramp\nkind: term\nname: on\nlist:\n  - 2026-01-02\n  -\nquoted: 'no'\n")
+    cramp = next(d for d in load_content(minimal_content).documents if d.path.endswith("/cramp.yaml"))
+    assert cramp.key_position(("name",)) == (3, 1) and cramp.position(("name",)) == (3, 7)
+    assert cramp.key_position(("list", 0)) is None and cramp.key_position(("missing",)) is None
+    assert cramp.has_value(("list", 1)) and not cramp.has_value(("list", 2)) and cramp.data["list"][1] is None
+    assert cramp.written_as(("name",)) == "on" and cramp.written_as(("list", 0)) == "2026-01-02"
+    assert cramp.written_as(("quoted",)) is None and cramp.written_as(("id",)) is None
 
 
 def test_duplicate_key_is_an_error_naming_both_lines(minimal_content: Path) -> None:
@@ -99,134 +93,6 @@ def test_a_field_name_that_is_not_text_is_reported_not_a_crash(minimal_content: 
     [diag] = load_content(minimal_content).diagnostics
     assert str(diag) == ("content/terms/cramp.yaml:1:1: 'yes' is not a field name; "
                          "field names are words such as 'title', followed by ': '")
-
-
-# The quick reader (quick_yaml.read_plain) must read every file it accepts exactly as libyaml does.
-# Texts it reads...
-QUICK_CASES = [
-    "id: cramp\ntitle: Calf cramp\n",
-    "title: A long line\n  that goes on\n\n  and a new paragraph\n   and more\nnext: x\n",
-    "list:\n- a\n- b\n  continued\nafter: 1\n",
-    "list:\n  - a\n  - b: 1\n    c: 2\n  -   d: 3\n",
-    "group:\n  inner:\n    deep: v\n  back: w\nend:\n",
-    "empty:\nnext: 1\nlast:",
-    "quoted: 'it''s ''here'''\ndouble: \"a: b # c\"\nspace: '  padded  '\n",
-    "multi: 'first\n  second\n\n\n  third'\nafter: x\n",
-    "closes: 'text\n  '\nopens: '\n  text'\n",
-    "folded: >-\n  one\n  two\n\n  three\nkept: >\n  a\n  b\n\nlit: |\n  x\n  y\nlit2: |-\n  z\n\n\n  w\nend: 1\n",
-    "flow: [a, b-c, 2010, yes, x y]\nempty: []\nspaced: [ a ,b ]\n",
-    "typed: 2026-01-02\nint: 12\nfloat: 1.5\nbool: no\nnothing: ~\nnum_text: 12 apples\nstamp: 2026-01-02 10:00:00\n",
-    "sexagesimal: 1:30\nhex: 0x1F\nunder: 1_000\ninf: .inf\ntext: .x\n",
-    "# a comment\nid: x  \n  more\n  # a comment ends a value\n"
-    "url: https://example.org/a#b\nodd: a#b [c] {d} 'e' \"f\"\n",
-    "not_a_document_start: x\n  ---\n  ...\n",
-    "windows: line\r\n  breaks\r\nquoted: 'a\r\n\r\n  b'\r\nblock: >-\r\n  c\r\n  d\r\n",
-]
-# ... and texts it leaves to libyaml: errors, refusals, rarer YAML.
-LIBYAML_CASES = [
-    "yes: 1\n",
-    "a: 1\na: 2\n",
-    "a: b: c\n",
-    "a: &x 1\nb: *x\n",
-    "a: !!str 1\n",
-    "<<: 1\n",
-    "a: 2026-02-30\n",
-    "a:\n  b: 1\n c: 2\n",
-    "- a\n- b\n",
-    "a: [a, [b]]\n",
-    "a: 'unclosed\n",
-    "a: >\n    more\n  less\n",
-    "a: |\n  x\n    deeper\n",
-    "a: 1\n\tb: 2\n",
-    "a: \"tab\\there\"\n",
-    "lone: carriage\rreturn\n",
-    "a: 1\n---\nb: 2\n",
-    "%YAML 1.1\n---\na: 1\n",
-    "a: 'x\n...\n  y'\n",
-    "deep:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 12)) + "  " * 12 + "v: 1\n",
-    "",
-    "# only a comment\n",
-]
-
-
-def _read_both(text: str) -> tuple[object, object, list[str]]:
-    """What the quick reader and the libyaml path make of text (as data and positions), and libyaml's messages."""
-    from generator import load, quick_yaml
-
-    def flat(read: object) -> object:
-        if read is None:
-            return None
-        data, places = read  # type: ignore[misc]
-        return data, places.values, places.keys, places.written
-
-    diagnostics: list = []
-    libyaml = flat(load._read_with_libyaml(text, text.encode(), "x.yaml", diagnostics))
-    return flat(quick_yaml.read_plain(text)), libyaml, [str(d) for d in diagnostics]
-
-
-def _positions_by_to_data(text: str) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
-    """The positions the original, exact walk (_to_data) records, keyed as Document keys them."""
-    import yaml
-
-    from generator import load
-    from generator.yaml_common import LOADER, path_key
-
-    positions: dict = {}
-    written: dict = {}
-    load._to_data(yaml.compose(text, Loader=LOADER), (), positions, [], "x.yaml", set(), written)
-    values = {path_key(loc): line << 20 | column for loc, (line, column) in positions.items()
-              if "__key__" not in loc}
-    keys = {path_key(loc[:-1]): line << 20 | column for loc, (line, column) in positions.items()
-            if "__key__" in loc}
-    return values, keys, {path_key(loc): text for loc, text in written.items()}
-
-
-def _assert_read_alike(text: str) -> bool:
-    quick, libyaml, messages = _read_both(text)
-    if libyaml is not None:
-        assert libyaml[1:] == _positions_by_to_data(text), text
-    if quick is not None:
-        assert quick == libyaml and not messages, text
-    return quick is not None
-
-
-def test_quick_reader_reads_as_libyaml_does() -> None:
-    assert all(_assert_read_alike(text) for text in QUICK_CASES)
-    assert not any(_assert_read_alike(text) for text in LIBYAML_CASES)
-
-
-def test_quick_reader_agrees_on_content_and_near_content() -> None:
-    texts = [path.read_text(encoding="utf-8") for path in sorted(Path("content").glob("**/*.yaml"))]
-    rng = random.Random(7)
-    pieces = [" ", "  ", "\n", "\n\n", "- ", ":", ": ", "#", " #", "'", "''", '"', "[", "]", ",", "&", "*", "!",
-              "|", ">", "?", "yes", "12", "2026-01-02", "1:30", "<<", "é", "\n  more text", "\n- x", "\na:", "~"]
-    accepted = sum(_assert_read_alike(text) for text in texts)
-    assert accepted == len(texts)  # the real content takes the quick path
-    for _ in range(1500):
-        text = rng.choice(texts)
-        for _ in range(rng.randint(1, 3)):
-            at = rng.randint(0, len(text))
-            if rng.random() < 0.7:
-                text = text[:at] + rng.choice(pieces) + text[at:]
-            else:
-                text = text[:at] + text[at + rng.randint(1, 6):]
-        accepted += _assert_read_alike(text)
-    assert accepted > 400  # enough mutated files stay within what the quick reader reads
-
-
-def test_quick_reader_assumptions_about_yaml_types() -> None:
-    import yaml
-
-    from generator import quick_yaml
-    from generator.yaml_common import LOADER, STR_TAG
-
-    assert None not in LOADER.yaml_implicit_resolvers  # no type is tried for every first character
-    resolver = LOADER("")
-    # Only a value that starts with a digit (a timestamp) can be read as other than text with a space in it.
-    for first in set(quick_yaml._IMPLICIT_TYPES) - quick_yaml._DIGITS - {""}:
-        for middle in ("", "rue", "ull", "o", "es", "n", "ff", "1", ".5", "<", "inf", ".nan", "0x1"):
-            for value in (f"{first}{middle} x", f"{first}{middle} {middle}"):
-                assert resolver.resolve(yaml.ScalarNode, value, (True, False)) == STR_TAG, value
 
 
 @pytest.mark.parametrize("text", [

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import json
-import random
-import re
 from pathlib import Path
 
 import yaml
@@ -92,108 +90,7 @@ def test_same_content_gives_same_bytes(minimal_content: Path) -> None:
     assert rendered(minimal_content) == rendered(minimal_content)
 
 
-TRICKY_TEXT = ["Calf cramp", "C#", "Aches & pains", "Don't stretch", "Note: rest", "a #b", "ends with:", "#1 tip",
-               "- list", "-x", "? x", ":x", "[x]", "{x}", "'quoted'", '"q"', "yes", "No", "null", "~", "1.5",
-               "2026-06-27", "12:30", "1e3", "0x1F", ".inf", "...", "---", "<<", "=", "!tag", "&a", "*a", "|", ">", "%",
-               "@", "`", "trailing ", " leading", "two  spaces", "é…’", "nbsp\u00a0here", "\u2028", "tab\there",
-               "emoji 😀", "\ufeff",
-               "(brackets) first", "x" * 995 + " end", "{" + "word " * 400 + "}", "{" + "a " * 1500 + "}",
-               "{" + "a b" * 1000 + "}", "'" * 3 + " a" * 600]
-
-
-def test_front_matter_is_written_as_yaml_dump_writes_it(monkeypatch) -> None:
-    """The front matter is written without yaml.dump (for speed) but must come out byte for byte the same."""
-    from generator import render
-
-    base = {"title": "Calf cramp", "description": "A sudden pain.", "tags": ["Calf cramp", "Leg"],
-            "search": {"boost": 2}, "structured_data": '{"name":"Calf cramp"}',
-            "report_url": "https://x.org/?a=b%20c", "last_reviewed": "2026-11-21"}
-    for text in TRICKY_TEXT:
-        for key in base:
-            value = [text, "Leg"] if key == "tags" else {"boost": text} if key == "search" else text
-            meta = {**base, key: value}
-            assert render._front_matter(meta) == render._yaml_dump(meta), meta
-
-    def no_yaml_dump(meta: dict) -> str:
-        raise AssertionError(f"yaml.dump used for {meta}")
-
-    monkeypatch.setattr(render, "_yaml_dump", no_yaml_dump)  # everyday text does not need it
-    long_json = "{" + "word: 'it''s' " * 500 + "}"
-    render._front_matter({**base, "title": "Aches & pains: (C#)", "structured_data": long_json})
-
-
-def test_glossary_words_are_found_as_the_pattern_finds_them() -> None:
-    """The fast way of finding glossary words on a page finds exactly what the pattern finds."""
-    import random
-
-    from generator.model import Term
-    from generator.render import _TermMatcher
-
-    rng = random.Random(3)
-    names = ["calf", "calf muscle", "muscle", "cramp_2", "B12", "C++", "+", "x-ray", "ray", "Ménière", "nière",
-             "sole",
-             "soleus", "a b", "(tight)", "tight", "leg.", "2"]
-    bits = [*names, " ", " ", "\n", ",", ".", "-", "_", "(", ")", "[x](../glossary/calf.md)", "Calf", "é", "+", "ab",
-            "’", "–", "\u00a0", "٣"]
-    for _ in range(300):
-        chosen = rng.sample(names, rng.randint(1, 6))
-        terms = [Term(id=f"t{i}", kind="term", name=name, definition="d") for i, name in enumerate(chosen)]
-        matcher = _TermMatcher(terms)
-        for _ in range(20):
-            body = "".join(rng.choice(bits) for _ in range(rng.randint(0, 30)))
-            if rng.random() < 0.5:  # an ASCII page
-                body = body.encode("ascii", "ignore").decode()
-            assert matcher.names_in(body) == set(matcher.pattern.findall(body)), (chosen, body)
-
-
-def test_shortcuts_for_plain_text_give_what_escaping_gives() -> None:
-    """inline() and theme_text() return most text as it is without escaping it: exactly what escaping returns."""
-    import itertools
-
-    import re
-
-    from generator.text import _OTHER_WHITESPACE, _escape_inline, _escape_theme_text, inline, theme_text
-
-    every_character = "".join(map(chr, range(0x110000)))
-    assert set(_OTHER_WHITESPACE) == set(re.findall(r"\s", every_character)) - {" "}
-
-    pieces = ["a", "b c", " ", "  ", "1", "12", ".", ")", "-", "+", "!", "|", "\t", "\n", "\u00a0", "\u3000", "٣",
-              "é",
-              "\\", "`", "*", "_", "{", "}", "[", "]", "#", "&", "<", ">", ":", "~", "=", '"', "&#"]
-    for size in (1, 2, 3):
-        for parts in itertools.product(pieces, repeat=size):
-            text = "".join(parts)
-            assert inline(text) == _escape_inline(text), text
-            assert theme_text(text) == _escape_theme_text(text), text
-
-
-def test_relative_links_are_what_relpath_gives() -> None:
-    """Relative links are worked out without posixpath.relpath for speed, with the same answers."""
-    import itertools
-    import posixpath
-
-    from generator.render import _relative
-
-    parts = ["conditions", "x.md", "index.md", "glossary", "a-b.c", "..", ".", "", "é"]
-    targets = {"/".join(p) for n in (1, 2, 3) for p in itertools.product(parts, repeat=n)} - {""} | {"/a", "a/"}
-    for target, start in itertools.product(sorted(targets), [".", "conditions", "glossary", "x.md", "a/b", ".."]):
-        assert _relative(target, start) == posixpath.relpath(target, start), (target, start)
-
-
-def _tidy_rule_by_rule(markdown: str) -> str:
-    """_tidy's rules, one pass each: a blank line before every heading, one after it, at most one in a row."""
-    markdown = re.sub(r"\n(?=#{1,6} )", "\n\n", markdown)
-    markdown = re.sub(r"(\n#{1,6} [^\n]*\n)(?!\n)", r"\1\n", markdown)
-    markdown = re.sub(r"\A(#{1,6} [^\n]*\n)(?!\n)", r"\1\n", markdown)
-    return re.sub(r"\n\n\n+", "\n\n", markdown).strip()
-
-
-def test_tidy_spaces_headings_as_its_rules_say() -> None:
+def test_tidy_puts_one_blank_line_around_headings() -> None:
     from generator.render import _tidy
 
-    pieces = ["\n", "\n\n", "\n\n\n", "# ", "## ", "###### t", "####### ", "#x", "#", "A", "b c", " ", "  \n", "- "]
-    rng = random.Random(7)
-    for _ in range(20_000):
-        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        assert _tidy(text) == _tidy_rule_by_rule(text), repr(text)
     assert _tidy("# Title\nText\n## Part\n\n\n- item\n## End") == "# Title\n\nText\n\n## Part\n\n- item\n\n## End"
