@@ -10,6 +10,7 @@ from .validate import ValidContent
 
 
 SHARED_CAUSE_LIMIT = 6
+SAME_AREA_LIMIT = 4  # other conditions offered under "Is it a cramp or something else?", so the list stays short
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Site:
     lookalikes_for: dict[str, tuple[Lookalike, ...]]  # condition id -> lookalikes, most serious first
     sign_shown_on: dict[str, tuple[Condition, ...]]  # sign id -> condition pages
     lookalike_shown_on: dict[str, tuple[Condition, ...]]
-    same_area: dict[str, tuple[Condition, ...]]  # condition id -> others in the same part of the body
+    same_area: dict[str, tuple[Condition, ...]]  # condition id -> a few others in the same part of the body
 
     @property
     def muscles(self) -> tuple[Term, ...]:
@@ -140,6 +141,20 @@ def link(content: ValidContent) -> Site:
                         for c in ordered_conditions},
         sign_shown_on={s.id: tuple(c for c in ordered_conditions if s.applies_to(c)) for s in signs},
         lookalike_shown_on={x.id: tuple(c for c in ordered_conditions if x.applies_to(c)) for x in lookalikes},
-        same_area={c.id: tuple(o for o in ordered_conditions if o.id != c.id and not set(o.areas).isdisjoint(c.areas))
-                   for c in ordered_conditions},
+        same_area=_same_area(ordered_conditions),
     )
+
+
+def _same_area(conditions: tuple[Condition, ...]) -> dict[str, tuple[Condition, ...]]:
+    """condition id -> up to SAME_AREA_LIMIT others about the same parts of the body, most areas shared first."""
+    by_area: dict[str, list[Condition]] = defaultdict(list)
+    for condition in conditions:
+        for area in condition.areas:
+            by_area[area].append(condition)
+    position = {c.id: n for n, c in enumerate(conditions)}  # the site's order, by title
+    same = {}
+    for condition in conditions:
+        shared = Counter(o.id for area in condition.areas for o in by_area[area] if o.id != condition.id)
+        top = sorted(shared, key=lambda other: (-shared[other], position[other]))[:SAME_AREA_LIMIT]
+        same[condition.id] = tuple(conditions[position[other]] for other in top)
+    return same
