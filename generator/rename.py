@@ -58,14 +58,14 @@ def rename(content_dir: Path, kind: str, old: str, new: str, *, shown_as: str = 
     if folder not in KINDS:
         raise RenameError(f"unknown kind '{kind}'; use one of: {', '.join(FOLDER_OF)}")
     what = SINGULAR[folder]
+    here = content_dir / folder
+    ids = sorted(path.stem for path in here.glob("*.yaml")) if here.is_dir() else []
     try:
-        check_id(new)
+        check_id(new, taken=ids)
     except ScaffoldError as exc:
         raise RenameError(str(exc)) from None
     if old == new:
         raise RenameError(f"the {what} is already called '{old}'")
-    here = content_dir / folder
-    ids = sorted(path.stem for path in here.glob("*.yaml")) if here.is_dir() else []
     if old not in ids:
         elsewhere = [SINGULAR[k] for k in KINDS if k != folder and (content_dir / k / f"{old}.yaml").is_file()]
         hint = did_you_mean(old, ids)

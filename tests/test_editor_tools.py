@@ -187,6 +187,10 @@ def test_rename_a_source_used_in_flow_lists_of_every_kind(content: Path) -> None
     (["cause", "dehydration", "Fluid Loss"],
      "'Fluid Loss' is not a valid id; use 2 to 60 lower-case letters and digits, with single hyphens between words "
      "(e.g. 'fluid-loss')"),
+    (["cause", "tired-muscles", "Dehydration"],  # 'dehydration' is taken: no suggestion rather than a wrong one
+     "'Dehydration' is not a valid id; use 2 to 60 lower-case letters and digits, with single hyphens between words"),
+    (["cause", "dehydration", "X"],  # 'x' would be too short
+     "'X' is not a valid id; use 2 to 60 lower-case letters and digits, with single hyphens between words"),
     (["cause", "dehydration", "tired-muscles"],
      "content/causes/tired-muscles.yaml already exists; choose another id, or see where each is used with "
      "`python -m generator used-by tired-muscles`"),
