@@ -306,6 +306,10 @@ def _used_by(args: argparse.Namespace) -> int:
     from .load import load_content
 
     loaded = load_content(args.content.resolve(), shown_as=_shown(args.content))
+    unreadable = sorted({d.file for d in loaded.diagnostics if d.severity is Severity.ERROR})
+    if unreadable:
+        print(f"Not searched, as they cannot be read (`make validate` says why): {', '.join(unreadable)}",
+              file=sys.stderr)
     found = references.used_by(loaded, args.id)
     if not found.defined_in and not found.uses:
         print(f"No content file has the id '{args.id}'{found.suggestion}, and no file refers to it.", file=sys.stderr)

@@ -130,6 +130,15 @@ def test_used_by_a_deleted_page_lists_the_references_left_behind(content: Path) 
     ]
 
 
+def test_used_by_names_the_files_it_cannot_read(content: Path) -> None:
+    foot = content / "conditions" / "foot-cramp.yaml"
+    foot.write_text(foot.read_text().replace("title: Foot cramp", "title: 'Foot cramp"))
+    code, out, err = run(["used-by", "dehydration", "--content", "content"])
+    assert code == 0 and "content/conditions/calf-cramp.yaml:21:12: causes[0].cause  (a cause)" in out
+    assert err == ("Not searched, as they cannot be read (`make validate` says why): "
+                   "content/conditions/foot-cramp.yaml\n")
+
+
 # --- rename ------------------------------------------------------------------------------
 
 
@@ -328,3 +337,29 @@ def test_report_changed_outside_a_git_checkout_says_so(content: Path) -> None:
 def test_new_prints_where_to_see_the_page(content: Path, kind: str, shown: str) -> None:
     code, out, _ = run(["new", kind, "test-new"])
     assert code == 0 and out.rstrip().endswith(f"`make serve` to see {shown}.")
+
+
+# --- where editors find them ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "command"), [
+    (["due"], "-m generator report --due 90"),
+    (["due", "DAYS=30"], "-m generator report --due 30"),
+    (["changed"], "-m generator report --changed"),
+    (["used-by", "ID=dehydration"], "-m generator used-by dehydration"),
+    (["rename", "KIND=cause", "OLD=dehydration", "NEW=fluid-loss"], "-m generator rename cause dehydration fluid-loss"),
+])
+def test_make_targets_run_the_commands_and_are_in_both_guides(target: list[str], command: str) -> None:
+    dry_run = subprocess.run(["make", "--dry-run", "--no-print-directory", "--always-make", *target], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+    assert dry_run.splitlines()[-1].endswith(command)
+    assert f"\n{target[0]}: $(STAMP)  ## " in (ROOT / "Makefile").read_text()
+    assert f"`make {target[0]}" in (ROOT / "README.md").read_text()
+    assert f"| `make {target[0]}" in (ROOT / "content" / "README.md").read_text()
+
+
+def test_help_lists_the_editors_tools() -> None:
+    out = run(["--help"])[1]
+    assert "used-by" in out and "rename" in out
+    out = run(["report", "--help"])[1]
+    assert "--due DAYS" in out and "--changed" in out
