@@ -86,7 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("kind", type=_kind, metavar="KIND", help="what it is: " + ", ".join(scaffold.NEW_KINDS))
     p.add_argument("old", metavar="OLD", help="its id now, e.g. foot-cramps")
     p.add_argument("new", metavar="NEW", help="its new id: lower-case words joined by hyphens, e.g. cramps-in-the-foot")
-    content_options(p)
+    p.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content/)")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="check review dates as of this day (for tests; an overdue review never stops a rename)")
     return parser
 
 
