@@ -13,7 +13,8 @@ ENGINE_TESTS := tests/test_build.py tests/test_publish.py tests/test_live_previe
 TEST_TOOLS := tests/tools/node_modules/.package-lock.json
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
-.PHONY: site test test-properdocs serve validate render clean golden publish-check new report schema screenshots bench
+.PHONY: site test test-properdocs serve validate render clean golden publish-check new report due changed used-by rename \
+	schema screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +72,19 @@ new: $(STAMP)  ## start a new page from a skeleton: make new KIND=condition ID=f
 
 report: $(STAMP)  ## per page: reading level (SMOG), words, sources, review dates; pages nothing links to
 	$(PY) -m generator report --allow-overdue
+
+DAYS ?= 90
+due: $(STAMP)  ## pages due for review within 90 days, overdue first (make due DAYS=30 for another span)
+	$(PY) -m generator report --due $(DAYS)
+
+changed: $(STAMP)  ## pages that differ from the last commit's, with their preview addresses
+	$(PY) -m generator report --changed
+
+used-by: $(STAMP)  ## every place an id is used: make used-by ID=dehydration
+	$(PY) -m generator used-by $(ID)
+
+rename: $(STAMP)  ## rename a page and every reference to it: make rename KIND=cause OLD=dehydration NEW=fluid-loss
+	$(PY) -m generator rename $(KIND) $(OLD) $(NEW)
 
 schema: $(STAMP)  ## after changing generator/model.py: refresh generator/schema/ and the field reference in content/README.md
 	$(PY) -m generator schema

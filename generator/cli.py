@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import pipeline, scaffold, schema
+from . import pipeline, references, scaffold, schema
 from .diagnostics import Severity, format_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -72,6 +72,23 @@ def _parser() -> argparse.ArgumentParser:
     p = command("report", "Per page: reading level (SMOG), words, sources, review dates, and pages no other page links to.",
                 _report)
     content_options(p)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--due", type=_days, metavar="DAYS",
+                       help="instead, list the pages due for review within DAYS days, overdue ones first")
+    which.add_argument("--changed", action="store_true",
+                       help="instead, list the pages that differ from the last commit's, with their preview addresses")
+    p = command("used-by", "List every place (file:line:column and field) where an id is used, in every kind of file.",
+                _used_by)
+    p.add_argument("id", metavar="ID", help="the id to look for, e.g. dehydration")
+    p.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content/)")
+    p = command("rename", "Rename a page: its file, its id and every reference to it; or change nothing and say why.",
+                _rename)
+    p.add_argument("kind", type=_kind, metavar="KIND", help="what it is: " + ", ".join(scaffold.NEW_KINDS))
+    p.add_argument("old", metavar="OLD", help="its id now, e.g. foot-cramps")
+    p.add_argument("new", metavar="NEW", help="its new id: lower-case words joined by hyphens, e.g. cramps-in-the-foot")
+    p.add_argument("--content", type=Path, default=Path("content"), help="the content folder (default: content/)")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="check review dates as of this day (for tests; an overdue review never stops a rename)")
     return parser
 
 
@@ -81,6 +98,20 @@ def _new_id(value: str) -> str:
     except scaffold.ScaffoldError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return value
+
+
+def _days(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of days; write it in digits, e.g. 90")
+    return int(value)
+
+
+def _kind(value: str) -> str:
+    """A kind as `new` names it ('condition'); its folder's name ('conditions') is accepted too."""
+    kind = references.SINGULAR.get(value, value)
+    if kind not in scaffold.NEW_KINDS:
+        raise argparse.ArgumentTypeError(f"unknown kind '{value}'; use one of: {', '.join(scaffold.NEW_KINDS)}")
+    return kind
 
 
 def _run(args: argparse.Namespace, render_pages: bool = True) -> pipeline.Result:
@@ -167,8 +198,20 @@ def _new(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     print(f"Wrote {path}. Fill in every empty field (the notes in the file say what goes where),\n"
-          f"then run `make validate` to check it and `make serve` to see the page.")
+          f"then run `make validate` to check it and `make serve` to see {_new_page_address(args.kind, args.id)}.")
     return EXIT_OK
+
+
+def _new_page_address(kind: str, entry_id: str) -> str:
+    from .addresses import entry_page, page_url
+
+    folder = schema.FOLDER_OF[kind]
+    page = entry_page(folder, entry_id)
+    if folder == "signs":
+        return f"it on every page it applies to, and on {page_url('get-help.md')}"
+    if page is None:
+        return "it in the sources list of each page that cites it"
+    return f"the page at {page_url(page)}"
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -203,6 +246,10 @@ def _guide(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.due is not None:
+        return _report_due(args)
+    if args.changed:
+        return _report_changed(args)
     try:
         from . import report  # needs textstat, which only this command uses
     except ImportError as exc:
@@ -215,4 +262,92 @@ def _report(args: argparse.Namespace) -> int:
         print(format_report(result.diagnostics), file=sys.stderr)
         return EXIT_CONTENT
     print(report.format_table(report.page_reports(result.site, result.rendered), today))
+    return EXIT_OK
+
+
+def _report_due(args: argparse.Namespace) -> int:
+    from . import reviews
+
+    today = args.today or dt.date.today()
+    result = _run_quietly(args, today, render_pages=False)
+    if result.site is None:
+        return EXIT_CONTENT
+    print(reviews.format_due(reviews.due_reviews(result.site, today, args.due), result.site, today, args.due))
+    return EXIT_OK
+
+
+def _report_changed(args: argparse.Namespace) -> int:
+    from . import changes
+
+    today = args.today or dt.date.today()
+    result = _run_quietly(args, today, render_pages=True)
+    if result.rendered is None:
+        return EXIT_CONTENT
+    try:
+        found = changes.changed_pages(args.content.resolve(), result.rendered, today=today,
+                                      shown_as=_shown(args.content))
+    except changes.CannotCompare as exc:
+        print(f"Cannot list the changed pages: {exc}.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(changes.format_changes(found))
+    return EXIT_OK
+
+
+def _run_quietly(args: argparse.Namespace, today: dt.date, *, render_pages: bool) -> pipeline.Result:
+    """Run the generator for a report: overdue reviews are no error; errors are printed and leave no site."""
+    result = pipeline.run(args.content.resolve(), today=today, overdue_is_error=False, shown_as=_shown(args.content),
+                          render_pages=render_pages)
+    if _failed(result):
+        print(format_report(result.diagnostics), file=sys.stderr)
+        print("Fix the errors above (see `make validate`), then run the report again.", file=sys.stderr)
+        return pipeline.Result(result.diagnostics)
+    return result
+
+
+def _used_by(args: argparse.Namespace) -> int:
+    from .load import load_content
+
+    loaded = load_content(args.content.resolve(), shown_as=_shown(args.content))
+    unreadable = sorted({d.file for d in loaded.diagnostics if d.severity is Severity.ERROR})
+    if unreadable:
+        print(f"Not searched, as they cannot be read (`make validate` says why): {', '.join(unreadable)}",
+              file=sys.stderr)
+    found = references.used_by(loaded, args.id)
+    if not found.defined_in and not found.uses:
+        print(f"No content file has the id '{args.id}'{found.suggestion}, and no file refers to it.", file=sys.stderr)
+        return EXIT_CONTENT
+    for kind, path in found.defined_in:
+        print(f"'{args.id}' is a {references.SINGULAR[kind]}: {path}")
+    if not found.defined_in:
+        print(f"No content file has the id '{args.id}', but these places refer to it; "
+              "change or delete each reference (`make validate` lists them too):")
+    for use in found.uses:
+        print(f"{use}  (a {references.SINGULAR[use.kind]})")
+    if found.defined_in:
+        count = "1 place" if len(found.uses) == 1 else f"{len(found.uses)} places"
+        print(f"Used in {count}." if found.uses else "No file refers to it.")
+    return EXIT_OK
+
+
+def _rename(args: argparse.Namespace) -> int:
+    from . import addresses, rename
+
+    try:
+        done = rename.rename(args.content.resolve(), args.kind, args.old, args.new, shown_as=_shown(args.content),
+                             today=args.today or dt.date.today())
+    except rename.RenameError as exc:
+        if exc.diagnostics:
+            print(format_report(exc.diagnostics), file=sys.stderr)
+        print(f"Nothing was renamed: {exc}.", file=sys.stderr)
+        return EXIT_CONTENT
+    files = done.files
+    where = f" and changed {len(done.references)} reference{'s' if len(done.references) != 1 else ''}" \
+            f" in {len(files)} file{'s' if len(files) != 1 else ''}" if done.references else ""
+    print(f"Renamed {done.old_file} to {done.new_file}, set its id to {args.new}{where}:")
+    for use in done.references:
+        print(f"  {use}")
+    if done.old_page and done.new_page and done.old_page != done.new_page:
+        print(f"Its page is now {addresses.page_url(done.new_page)} (it was {addresses.page_url(done.old_page)}); "
+              "links to the old address from outside this site will stop working.")
+    print("The content is still valid.")
     return EXIT_OK

@@ -9,6 +9,7 @@ empty: until an editor fills them in, `validate` reports each one as
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Collection
 from pathlib import Path
 
 from .model import ID_RE
@@ -23,15 +24,21 @@ class ScaffoldError(ValueError):
     """The skeleton cannot be written: a malformed id, an unknown kind or an existing file."""
 
 
-def check_id(entry_id: str) -> None:
+def check_id(entry_id: str, taken: Collection[str] = ()) -> None:
+    """Refuse a malformed id, suggesting a well-formed one that is not among `taken`."""
     low, high = ID_LENGTH
-    if not ID_RE.match(entry_id) or not low <= len(entry_id) <= high:
+    if not _valid(entry_id):
         example = "-".join(part for part in "".join(c if c.isalnum() else " " for c in entry_id.lower()).split())
-        hint = f" (e.g. '{example}')" if example and ID_RE.match(example) and example != entry_id else ""
+        hint = f" (e.g. '{example}')" if _valid(example) and example not in taken else ""
         raise ScaffoldError(
             f"'{entry_id}' is not a valid id; use {low} to {high} lower-case letters and digits, "
             f"with single hyphens between words{hint}"
         )
+
+
+def _valid(entry_id: str) -> bool:
+    low, high = ID_LENGTH
+    return bool(ID_RE.match(entry_id)) and low <= len(entry_id) <= high
 
 
 def create(content_dir: Path, kind: str, entry_id: str) -> Path:

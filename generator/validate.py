@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
+from .references import walk
 from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSettings, Source, Strict, Term, TermKind,
                     WarningSign)
 
@@ -280,23 +281,11 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _walk(data: Any, pattern: tuple[str, ...], loc: FieldPath = ()) -> Iterator[tuple[FieldPath, Any]]:
-    if not pattern:
-        yield loc, data
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        for i, item in enumerate(data or []):
-            yield from _walk(item, rest, (*loc, i))
-    elif isinstance(data, dict) and data.get(head) is not None:
-        yield from _walk(data[head], rest, (*loc, head))
-
-
 def _check_references(
     doc: Document, entries: dict[str, dict[str, Strict]], invalid_ids: dict[str, set[str]]
 ) -> Iterator[Diagnostic]:
     for pattern, target in REFERENCES[doc.kind].items():
-        for loc, ref in _walk(doc.data, pattern):
+        for loc, ref in walk(doc.data, pattern):
             if ref in entries[target] or ref in invalid_ids[target]:
                 continue
             line, col = doc.position(loc)
