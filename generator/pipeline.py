@@ -79,7 +79,8 @@ def _run(content_dir: Path, *, today: dt.date | None, overdue_is_error: bool, sh
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    valid, diagnostics = validate(loaded, today=today, overdue_is_error=overdue_is_error, checked=checked)
+    valid, diagnostics = validate(loaded, today=today, overdue_is_error=overdue_is_error, checked=checked,
+                                    content_dir=content_dir)
     timings["validate"] = time.perf_counter() - start
     if valid is None:
         return Result(tuple(sorted(diagnostics)), timings=timings)
