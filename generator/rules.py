@@ -11,6 +11,7 @@ site shows text exactly as typed, so stray stars look odd but never change or br
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import unicodedata
@@ -18,6 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import textstat
 
 from .diagnostics import Diagnostic, Severity, field_path
 from .load import Document, FieldPath, LoadedContent
@@ -76,39 +79,80 @@ def _check(
     pages = [Page(kind, doc) for (kind, _), doc in sorted(docs.items(), key=lambda item: item[1].path)]
     if site_doc is not None and site is not None:
         pages.append(Page("site", site_doc))
-    for page in pages:
-        yield from duplicate_items(page.doc)
-        yield from insecure_addresses(page.doc)
-        yield from markup_in_text(page)
-        if page.kind != "sources":  # other people's titles are quoted as they are
-            yield from long_sentences(page)
-            yield from hard_paragraphs(page)
-    yield from glossary_words_twice(docs)
-    if complete:
-        yield from glossary_words_unused(docs)
     seeds = seeds_folder(site_doc, site, content_dir)
     if isinstance(seeds, Diagnostic):
         yield seeds
-    elif seeds is not None:
-        runs = seed_runs(seeds)
-        for page in pages:
-            if page.kind != "sources":
-                yield from copied_wording(page.doc, runs, seeds)
+        seeds = None
+    runs = seed_runs(seeds) if seeds is not None else {}
+    for page in pages:
+        yield from file_rules(page, runs, seeds).diagnostics
+    yield from glossary_words_twice(docs)
+    if complete:
+        yield from glossary_words_unused(docs, {page.doc.path: file_rules(page, runs, seeds) for page in pages})
+
+
+@dataclass(frozen=True)
+class FileFindings:
+    """What the rules found in one file on its own, and its words, for the rules that look across files."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    words: frozenset[str]  # every word of its text, lower case
+    phrases: str  # its text as ' word word | word ... ', for finding glossary words of several words
+    muscles: tuple[str, ...]  # the muscles a condition lists (shown by name on its page)
+
+
+_FINDINGS: dict[tuple[str, str, str, int], FileFindings] = {}
+
+
+def file_rules(page: Page, runs: dict[tuple[str, ...], str], seeds: Path | None) -> FileFindings:
+    """The rules that need one file only; kept while the file is unchanged, so a preview re-checks only what changed."""
+    fingerprint = getattr(page.doc, "text", None) or repr(page.doc.data)  # the text as read: positions too
+    key = (page.kind, page.doc.path, fingerprint, id(runs) if runs else 0)  # seed_runs keeps one dict per folder
+    found = _FINDINGS.get(key)
+    if found is None:
+        if len(_FINDINGS) > 50_000:
+            _FINDINGS.clear()
+        found = _FINDINGS[key] = _file_findings(page, runs, seeds)
+    return found
+
+
+def _file_findings(page: Page, runs: dict[tuple[str, ...], str], seeds: Path | None) -> FileFindings:
+    doc = page.doc
+    all_text = list(texts(doc.data))
+    diagnostics = [*duplicate_items(doc), *insecure_addresses(doc), *markup_in_text(page, all_text)]
+    if page.kind != "sources":  # other people's titles are quoted as they are
+        diagnostics += long_sentences(page, all_text)
+        diagnostics += hard_paragraphs(page, all_text)
+        if runs and seeds is not None:
+            diagnostics += copied_wording(doc, all_text, runs, seeds)
+    tokens = [_tokens(text) for _, text in all_text] if page.kind != "sources" else []
+    muscles = doc.data.get("muscles") if page.kind == "conditions" and isinstance(doc.data, dict) else None
+    return FileFindings(
+        tuple(diagnostics), frozenset(word for words in tokens for word in words),
+        " | ".join(" " + " ".join(words) + " " for words in tokens),
+        tuple(m for m in muscles or [] if isinstance(m, str)),
+    )
 
 
 # --- walking a file's text --------------------------------------------------------------------------------
 
-def texts(data: Any, loc: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
-    """Every value of a file that is words for a reader, with where it is."""
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            if key not in NOT_TEXT:
-                yield from texts(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, item in enumerate(data):
-            yield from texts(item, (*loc, i))
+def texts(data: Any) -> list[tuple[FieldPath, str]]:
+    """Every value of a file that is words for a reader, with where it is, in the file's order."""
+    found: list[tuple[FieldPath, str]] = []
+
+    def walk(value: Any, loc: FieldPath) -> None:
+        if isinstance(value, str):
+            found.append((loc, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in NOT_TEXT:
+                    walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*loc, i))
+
+    walk(data, ())
+    return found
 
 
 def _field_name(loc: FieldPath) -> str:
@@ -149,24 +193,29 @@ def _item_key(item: Any) -> tuple[str, str] | None:
     return None
 
 
-def duplicate_items(doc: Document) -> Iterator[Diagnostic]:
+def duplicate_items(doc: Document) -> list[Diagnostic]:
     """The same item twice in one list: a cause, a source, a search word or a sentence shown twice."""
-    def walk(data: Any, loc: FieldPath) -> Iterator[Diagnostic]:
+    found: list[Diagnostic] = []
+
+    def walk(data: Any, loc: FieldPath) -> None:
         if isinstance(data, dict):
             for key, value in data.items():
-                yield from walk(value, (*loc, key))
+                if isinstance(value, (dict, list)):
+                    walk(value, (*loc, key))
         elif isinstance(data, list):
             first: dict[tuple[str, str], int] = {}
             for i, item in enumerate(data):
                 key = _item_key(item)
-                if key is None or not key[1]:
-                    continue
-                if key in first:
-                    yield _duplicate(doc, loc, first[key], i, key, item)
-                else:
-                    first[key] = i
-                yield from walk(item, (*loc, i))
-    yield from walk(doc.data, ())
+                if key is not None and key[1]:
+                    if key in first:
+                        found.append(_duplicate(doc, loc, first[key], i, key, item))
+                    else:
+                        first[key] = i
+                if isinstance(item, (dict, list)):
+                    walk(item, (*loc, i))
+
+    walk(doc.data, ())
+    return found
 
 
 def _duplicate(doc: Document, loc: FieldPath, first: int, again: int, key: tuple[str, str], item: Any) -> Diagnostic:
@@ -214,9 +263,14 @@ _MARKUP: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def markup_in_text(page: Page) -> Iterator[Diagnostic]:
+_MAY_BE_MARKUP = re.compile(r"[*_\[<&#`\n]")  # a character every pattern needs: most text has none
+
+
+def markup_in_text(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterator[Diagnostic]:
     """Markdown or HTML typed into text: the site shows it exactly as typed, stars and all."""
-    for loc, text in texts(page.doc.data):
+    for loc, text in all_text:
+        if not _MAY_BE_MARKUP.search(text):
+            continue
         found = [(m.start(), m.group().strip(), what) for pattern, what in _MARKUP if (m := pattern.search(text))]
         if found:
             listed = ", ".join(f"'{_shown(shown, 40)}' ({what})" for _, shown, what in sorted(found))
@@ -241,9 +295,11 @@ def word_count(sentence: str) -> int:
     return len(_WORD.findall(sentence))
 
 
-def long_sentences(page: Page) -> Iterator[Diagnostic]:
+def long_sentences(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterator[Diagnostic]:
     """A sentence over the guide's 20 words (a warning: the guide asks for it, a reader can still follow)."""
-    for loc, text in prose(page.doc.data):
+    for loc, text in all_text:
+        if text.count(" ") < SENTENCE_WORD_LIMIT or NOT_PROSE.intersection(str(p) for p in loc):
+            continue  # too few words for a long sentence, or a name
         long = [(word_count(s), s) for s in sentences(text) if word_count(s) > SENTENCE_WORD_LIMIT]
         for count, sentence in long[:1]:
             more = f" ({len(long)} sentences here are)" if len(long) > 1 else ""
@@ -255,14 +311,40 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-@functools.lru_cache(maxsize=1 << 15)  # the preview checks the same paragraphs on every save
 def paragraph_smog(text: str) -> float:
-    return smog(" ".join(s if s.endswith((".", "!", "?")) else s + "." for s in text.splitlines() if s.strip()))
+    """The SMOG index of a paragraph, or of a list read as one paragraph (each item ends a sentence).
+
+    As readability.smog scores a page (textstat 0.7.8), but with each word's syllables counted once per
+    process: a thousand pages repeat the same few thousand words, and counting is what takes the time.
+    """
+    scored = " ".join(s if s.endswith((".", "!", "?")) else s + "." for s in text.splitlines() if s.strip())
+    if not scored:
+        return 0.0
+    long_words = sum(map(_IS_LONG.__getitem__, textstat.remove_punctuation(scored).split()))
+    pieces = _SENTENCE_PIECE.findall(scored)  # textstat's sentences: pieces of 2 words or fewer do not count
+    sentences = max(1, len(pieces) - sum(1 for piece in pieces if len(_WORD.findall(piece)) <= 2))
+    return 1.043 * (30 * long_words / sentences) ** 0.5 + 3.1291
 
 
-def hard_paragraphs(page: Page) -> Iterator[Diagnostic]:
-    """A paragraph, a list (read as one block) or a warning sign's card that is much harder to read than the page may be."""
-    for loc, unit in _reading_units(page.doc.data):
+_SENTENCE_PIECE = re.compile(r"\b[^.!?]+[.!?]*")
+
+
+class _LongWords(dict[str, int]):
+    """1 for a word of three or more syllables, else 0; each word counted once."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 1 << 16:
+            self.clear()
+        self[word] = int(textstat.syllable_count(word) >= 3)
+        return self[word]
+
+
+_IS_LONG = _LongWords()
+
+
+def hard_paragraphs(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterator[Diagnostic]:
+    """A paragraph, a list (read as one block) or a warning sign's card much harder to read than the page may be."""
+    for loc, unit in _reading_units(page.doc.data, all_text):
         score = paragraph_smog(unit)
         if score > PARAGRAPH_SMOG_LIMIT:
             yield _at(page.doc, loc, f"this text is hard to read (SMOG {score:.1f}; a paragraph should be "
@@ -270,7 +352,7 @@ def hard_paragraphs(page: Page) -> Iterator[Diagnostic]:
                       "and fewer words of three or more syllables", Severity.WARNING)
 
 
-def _reading_units(data: Any) -> Iterator[tuple[FieldPath, str]]:
+def _reading_units(data: Any, all_text: list[tuple[FieldPath, str]]) -> Iterator[tuple[FieldPath, str]]:
     """What a reader reads in one go: each paragraph of a text field, each list as a whole, a sign's card."""
     if not isinstance(data, dict):
         return
@@ -278,7 +360,9 @@ def _reading_units(data: Any) -> Iterator[tuple[FieldPath, str]]:
         yield ("sign",), "\n".join([data["sign"], *[d for d in data.get("details") or [] if isinstance(d, str)]])
         return
     lists: dict[FieldPath, list[str]] = {}
-    for loc, text in prose(data):
+    for loc, text in all_text:
+        if NOT_PROSE.intersection(str(p) for p in loc):
+            continue
         if any(isinstance(part, int) for part in loc):
             list_loc = loc[: max(i for i, part in enumerate(loc) if isinstance(part, int))]
             lists.setdefault(list_loc, []).append(text)
@@ -328,33 +412,30 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower().replace("\u2019", "").replace("'", ""))
 
 
-def glossary_words_unused(docs: dict[tuple[str, str], Document]) -> Iterator[Diagnostic]:
-    """A glossary term whose word appears on no page: no reader ever gets its tooltip."""
+def glossary_words_unused(docs: dict[tuple[str, str], Document],
+                          findings: dict[str, FileFindings]) -> Iterator[Diagnostic]:
+    """A glossary term whose word appears on no page (nor in another term): no reader ever gets its tooltip."""
     terms = {entry_id: doc for (kind, entry_id), doc in docs.items() if kind == "terms"}
-    wanted: dict[tuple[str, ...], set[str]] = {}
-    for term_id, doc in terms.items():
-        for _, word in _term_words(doc):
-            if tokens := tuple(_tokens(word)):
-                wanted.setdefault(tokens, set()).add(term_id)
-    first_words = {tokens[0]: max(len(t) for t in wanted if t[0] == tokens[0]) for tokens in wanted}
-    used: set[str] = set()
-    for (kind, entry_id), doc in docs.items():
-        if kind == "sources":
-            continue
-        if kind == "conditions" and isinstance(doc.data, dict):
-            used.update(m for m in doc.data.get("muscles") or [] if isinstance(m, str))  # listed by name
-        for _, text in texts(doc.data):
-            words = _tokens(text)
-            for i, word in enumerate(words):
-                if word in first_words:
-                    for n in range(1, first_words[word] + 1):
-                        used.update(t for t in wanted.get(tuple(words[i:i + n]), ()) if t != entry_id or kind != "terms")
-    for term_id in sorted(set(terms) - used):
+    files_with = collections.Counter(word for found in findings.values() for word in found.words)
+    listed = {muscle for found in findings.values() for muscle in found.muscles}
+    for term_id in sorted(terms):
         doc = terms[term_id]
+        own = findings.get(doc.path)
         words = [w for _, w in _term_words(doc)]
+        if term_id in listed or any(_used(tuple(_tokens(w)), own, files_with, findings) for w in words):
+            continue
         spelled = "' or '".join(words)
         yield _at(doc, ("name",), f"no page uses the word '{spelled}', so its tooltip never shows; use the word "
                   "on a page, add the spelling the pages use to also_matches, or delete this term", Severity.WARNING)
+
+
+def _used(tokens: tuple[str, ...], own: FileFindings | None, files_with: collections.Counter[str],
+          findings: dict[str, FileFindings]) -> bool:
+    """Whether the words, in this order, are in the text of a file other than own."""
+    if not tokens or any(files_with[t] - (own is not None and t in own.words) <= 0 for t in tokens):
+        return False  # some word of it is in no other file: the quick answer for most unused words
+    phrase = " " + " ".join(tokens) + " "
+    return any(phrase in found.phrases for found in findings.values() if found is not own)
 
 
 # --- copied wording ---------------------------------------------------------------------------------------
@@ -409,11 +490,10 @@ def copied_stretches(text: str, runs: dict[tuple[str, ...], str]) -> list[tuple[
     return [(" ".join(words[a:b]), article) for a, b, article in stretches]
 
 
-def copied_wording(doc: Document, runs: dict[tuple[str, ...], str], folder: Path) -> Iterator[Diagnostic]:
+def copied_wording(doc: Document, all_text: list[tuple[FieldPath, str]], runs: dict[tuple[str, ...], str],
+                   folder: Path) -> Iterator[Diagnostic]:
     """Text with COPIED_RUN or more words in a row taken from a source article: say it in your own words."""
-    if not runs:
-        return
-    for loc, text in texts(doc.data):
+    for loc, text in all_text:
         for stretch, article in copied_stretches(text, runs)[:1]:
             count = len(stretch.split())
             yield _at(doc, loc, f"{count} words in a row are copied from the source article {folder.name}/{article}: "
