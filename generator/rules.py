@@ -516,8 +516,11 @@ def as_id(text: str) -> str:
 _COPY = re.compile(r"(?i)(?:[ _-]*\(?\b(?:copy|kopie|copie)\b\)?(?:[ _-]*\(?\d+\)?)?|[ _-]*\(\d+\)| \d+)$")
 
 
-def file_name_message(entry_id: str, stem: str, kind: str, taken: Iterable[str]) -> str:
-    """What to do when a file's name and its id differ; never suggests an id that is not valid."""
+def file_name_message(entry_id: str, stem: str, taken: Iterable[str]) -> str:
+    """What to do when a file's name (stem) and its id differ; taken: the file names of its kind.
+
+    Never suggests an id that is not valid: a file name with capitals or spaces is renamed, not copied into the id.
+    """
     taken = set(taken)
     original = _COPY.sub("", stem)
     if original != stem and (original == entry_id or as_id(original) == entry_id) and entry_id in taken:

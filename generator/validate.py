@@ -80,7 +80,7 @@ def validate(
         if entry_id != stem:
             line, col = doc.position(("id",))
             stems = {d.path.rsplit("/", 1)[-1].removesuffix(".yaml") for d in loaded.documents if d.kind == doc.kind}
-            diagnostics.append(Diagnostic(doc.path, line, col, "id", rules.file_name_message(entry_id, stem, doc.kind, stems)))
+            diagnostics.append(Diagnostic(doc.path, line, col, "id", rules.file_name_message(entry_id, stem, stems)))
             invalid_ids[doc.kind].update((stem, entry_id))  # references to either are not reported again
             continue
         twin = seen_lower.get((doc.kind, entry_id.lower()))
