@@ -12,7 +12,6 @@ site shows text exactly as typed, so stray stars look odd but never change or br
 from __future__ import annotations
 
 import collections
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -25,7 +24,6 @@ import textstat
 from .diagnostics import Diagnostic, Severity, field_path
 from .load import Document, FieldPath, LoadedContent
 from .model import ID_RE, SiteSettings, Strict
-from .readability import smog
 
 SENTENCE_WORD_LIMIT = 20  # the guide: sentences of 20 words or fewer
 # SMOG is made for whole pages (the page limit, readability.SMOG_LIMIT, is 9). On one paragraph of two or
