@@ -44,8 +44,6 @@ NOT_PROSE = frozenset({"title", "name", "also_called", "also_matches", "medical_
                        "emergency_action", "urgent_action", "doctor_action", "self_care_action"})
 # Lists whose items point to another page: the same page twice in one of them is shown twice.
 ITEM_REFERENCE = ("cause", "condition", "sign")
-_KIND_WORD = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term",
-              "sources": "source", "signs": "sign", "lookalikes": "lookalike"}
 
 
 @dataclass(frozen=True)
@@ -63,16 +61,18 @@ def check(
 ) -> list[Diagnostic]:
     """Every editorial rule, on every file that passed the content model (docs, by kind and id).
 
+    entries is taken for rules that need the validated values; today's rules read the files' own data.
+
     earlier: the problems found so far; a glossary word is only reported unused when there are none,
     since a page left out for an error, or a misspelled muscle, may be the one that uses it.
     """
     complete = not any(d.severity is Severity.ERROR for d in earlier) and len(docs) == len(loaded.documents)
-    return list(_check(docs, entries, loaded.site, site, content_dir, complete))
+    return list(_check(docs, loaded.site, site, content_dir, complete))
 
 
 def _check(
-    docs: dict[tuple[str, str], Document], entries: dict[str, dict[str, Strict]], site_doc: Document | None,
-    site: SiteSettings | None, content_dir: Path | None, complete: bool,
+    docs: dict[tuple[str, str], Document], site_doc: Document | None, site: SiteSettings | None,
+    content_dir: Path | None, complete: bool,
 ) -> Iterator[Diagnostic]:
     pages = [Page(kind, doc) for (kind, _), doc in sorted(docs.items(), key=lambda item: item[1].path)]
     if site_doc is not None and site is not None:
@@ -156,11 +156,6 @@ def texts(data: Any) -> list[tuple[FieldPath, str]]:
 def _field_name(loc: FieldPath) -> str:
     """The last named field of loc: 'also_called' for ('also_called', 2)."""
     return next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
-
-
-def prose(data: Any) -> Iterator[tuple[FieldPath, str]]:
-    """The sentences of a file: its text, but for names and search words."""
-    return ((loc, text) for loc, text in texts(data) if not NOT_PROSE.intersection(str(p) for p in loc))
 
 
 def _at(doc: Document, loc: FieldPath, message: str, severity: Severity = Severity.ERROR) -> Diagnostic:
