@@ -165,7 +165,8 @@ def make_content(
             condition["medical_name"] = writer.phrase(2, 3)
         condition |= {
             "summary": writer.sentences(rng.randint(2, 4)),
-            "also_called": [writer.phrase(1, 3) for _ in range(rng.randint(6, 13))],
+            # each name once: the checker refuses a list holding the same words twice
+            "also_called": list(dict.fromkeys(writer.phrase(1, 3) for _ in range(rng.randint(6, 13)))),
             "body_area": BODY_AREAS[i % len(BODY_AREAS)],
             "areas": [AREAS[i % len(AREAS)]],
             "clue": writer.sentence(6, 12),

@@ -58,8 +58,12 @@ def _count(n: int, word: str) -> str:
 
 
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the closest choice, or '' when none is close."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    """' (did you mean 'x'?)' for the closest choice (or one with the same words in another order), or ''."""
+    choices = list(choices)
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if not close:  # the same words in another order: 'calf-stretch' for 'stretch-calf'
+        words = sorted(name.lower().replace("_", "-").split("-"))
+        close = [c for c in choices if sorted(c.lower().replace("_", "-").split("-")) == words][:1]
     if not close:
         lowered = {c.lower(): c for c in choices}
         if name.lower() in lowered:

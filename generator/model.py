@@ -168,6 +168,11 @@ class SiteSettings(Strict):
         description="The emergency numbers, shown on every emergency card, e.g. 'In the UK call 999. In Europe call 112.'"
     )
     repo_url: HttpUrl = Field(description="The site's source repository, for 'Report a problem' links.")
+    seeds_dir: OneLine | None = Field(
+        default=None,
+        description="The folder of source articles (.txt) that no text may copy 8 words in a row from, from this "
+        "folder; leave out for ../../shared/seeds.",
+    )
 
 
 class Source(Strict):

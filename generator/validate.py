@@ -8,10 +8,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import rules
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
 from .references import walk
@@ -36,8 +38,12 @@ class ValidContent:
 
 def validate(
     loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True,
+    content_dir: Path | None = None,
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
-    """Validate loaded content; return it with all problems found (None if any is an error)."""
+    """Validate loaded content; return it with all problems found (None if any is an error).
+
+    content_dir, if given, is where the source articles are looked for (rules.seeds_folder).
+    """
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
@@ -62,9 +68,9 @@ def validate(
         stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if entry_id != stem:
             line, col = doc.position(("id",))
-            diagnostics.append(Diagnostic(doc.path, line, col, "id",
-                f"id '{entry_id}' does not match the file name; rename the file to {entry_id}.yaml or set id: {stem}"))
-            invalid_ids[doc.kind].add(stem)
+            stems = {d.path.rsplit("/", 1)[-1].removesuffix(".yaml") for d in loaded.documents if d.kind == doc.kind}
+            diagnostics.append(Diagnostic(doc.path, line, col, "id", rules.file_name_message(entry_id, stem, stems)))
+            invalid_ids[doc.kind].update((stem, entry_id))  # references to either are not reported again
             continue
         twin = seen_lower.get((doc.kind, entry_id.lower()))
         if twin is not None:
@@ -97,6 +103,7 @@ def validate(
             diagnostics.extend(_check_review(doc, review, today, overdue_is_error))
 
     diagnostics.extend(_check_safety(docs, entries))
+    diagnostics.extend(rules.check(docs, entries, loaded, site, content_dir, diagnostics))
     if any(d.severity is Severity.ERROR for d in diagnostics) or site is None:
         return None, diagnostics
     return ValidContent(site, entries, files), diagnostics
@@ -163,7 +170,7 @@ def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnosti
         limit = err.get("ctx", {}).get("max_length")
         message = f"is {len(str(value))} characters long; shorten it to at most {limit}"
     elif kind == "string_pattern_mismatch":
-        message = f"'{value}' is not a valid id; use lower-case letters, digits and single hyphens, e.g. 'night-leg-cramps'"
+        message = rules.invalid_id_message(str(value), doc.path.rsplit("/", 1)[-1].removesuffix(".yaml"), loc)
     elif kind == "too_short":
         limit = err.get("ctx", {}).get("min_length")
         message = f"needs at least {limit} item{'s' if limit != 1 else ''}"

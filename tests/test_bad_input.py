@@ -141,7 +141,9 @@ def opened_files(events: list[tuple[str, tuple[Any, ...]]]) -> Iterator[Path]:
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_checking_reads_only_the_content_tree_and_runs_nothing(case: Path, tmp_path: Path) -> None:
     content = make_content(case, tmp_path).resolve()
-    allowed = (content, ROOT / "generator", Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve())
+    # and the source articles a case names in site.yaml's seeds_dir (read to find copied wording, never linked)
+    seeds = (tmp_path / "outside" / "seeds").resolve()
+    allowed = (content, ROOT / "generator", Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), seeds)
     pipeline.run(content, render_pages=False)  # warm up: imports open library files once
     with recording() as events:
         result = pipeline.run(content, render_pages=True)

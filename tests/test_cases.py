@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.model import ID_RE
 
 CASES = Path(__file__).parent / "cases"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -107,3 +108,28 @@ def test_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, updat
         assert actual_pages.keys() == wanted.keys()
         for path, text in wanted.items():
             assert actual_pages[path] == text, f"{path} differs from the golden copy"
+
+
+# Where a message suggests an id: a reference's did-you-mean, a file to rename to, an id to set.
+_REFERENCE_MESSAGE = re.compile(r"unknown (?:condition|cause|remedy|term|source|sign|lookalike) '")
+_ID_SUGGESTIONS = re.compile(r"set id: ([^;,)]+?)(?=$|[;,)])|rename (?:the file|it) to ([^;,)]+?)\.yaml"
+                             r"|a copy of ([^;,)]+?)\.yaml")
+
+
+def _suggested_ids(line: str) -> list[str]:
+    found = [a or b or c for a, b, c in _ID_SUGGESTIONS.findall(line)]
+    if _REFERENCE_MESSAGE.search(line) or re.search(r"\d: id: ", line):
+        found += re.findall(r"did you mean '([^']*)'\?", line) + re.findall(r"e\.g\. '([^']*)'", line)
+    return found
+
+
+def test_no_message_suggests_an_invalid_id() -> None:
+    """Every id a golden message suggests is one an editor may use: lower-case words joined by hyphens."""
+    suggested = {}
+    for expected in sorted(CASES.rglob("expected.txt")):
+        for line in expected.read_text(encoding="utf-8").splitlines():
+            for suggestion in _suggested_ids(line):
+                suggested[suggestion] = f"{expected.parent.name}: {line}"
+    assert {"stretch-calf", "calf-cramp", "cafe"} <= suggested.keys()  # the check sees the suggestions
+    invalid = {s: where for s, where in suggested.items() if not ID_RE.fullmatch(s)}
+    assert not invalid, invalid

@@ -69,8 +69,8 @@ def with_text(node: Any, text: str, key: str = "") -> Any:
         return node
     if isinstance(node, dict):
         return {k: with_text(v, text, k) for k, v in node.items()}
-    if isinstance(node, list):
-        return [with_text(item, text, key) for item in node]
+    if isinstance(node, list):  # items after the first numbered: the checker refuses a list holding one item twice
+        return [with_text(item, text if i == 0 else f"{text} {i + 1}", key) for i, item in enumerate(node)]
     if isinstance(node, str):
         return f"{text}\n\n{text}" if key in PARAGRAPH_FIELDS else text
     return node
@@ -84,7 +84,11 @@ def content_with(text: str, workdir: Path) -> Path:
         (content / "signs" / f"{same_words_as_long_cramp}.yaml").unlink()
     for path in content.rglob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        path.write_text(yaml.safe_dump(with_text(data, text), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        data = with_text(data, text)
+        if path.parent.name == "terms":  # one glossary word belongs to one term only
+            data["name"] = text if data["id"] == "cramp" else f"{text} {data['id']}"
+            data.pop("also_matches", None)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return content
 
 
