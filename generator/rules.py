@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import textstat
 
 from .diagnostics import Diagnostic, Severity, field_path
 from .load import Document, FieldPath, LoadedContent
 from .model import ID_RE, SiteSettings, Strict
+from .readability import smog
 
 SENTENCE_WORD_LIMIT = 20  # the guide: sentences of 20 words or fewer
 # SMOG is made for whole pages (the page limit, readability.SMOG_LIMIT, is 9). On one paragraph of two or
@@ -307,37 +307,14 @@ def paragraphs(text: str) -> list[str]:
 def paragraph_smog(text: str) -> float:
     """The SMOG index of a paragraph, or of a list read as one paragraph (each item ends a sentence).
 
-    As readability.smog scores a page (textstat 0.7.8), without the words in brackets, and with each word's
-    syllables counted once per process: a thousand pages repeat the same few thousand words, and counting is
-    what takes the time.
+    Scored as readability.smog scores a page, without the words in brackets: the guide asks for the medical word
+    in brackets after the plain one ("not drinking enough (dehydration)"), and its tooltip explains it.
     """
     text = _IN_BRACKETS.sub("", text)
-    scored = " ".join(s if s.endswith((".", "!", "?")) else s + "." for s in text.splitlines() if s.strip())
-    if not scored:
-        return 0.0
-    long_words = sum(map(_IS_LONG.__getitem__, textstat.remove_punctuation(scored).split()))
-    pieces = _SENTENCE_PIECE.findall(scored)  # textstat's sentences: pieces of 2 words or fewer do not count
-    sentences = max(1, len(pieces) - sum(1 for piece in pieces if len(_WORD.findall(piece)) <= 2))
-    return 1.043 * (30 * long_words / sentences) ** 0.5 + 3.1291
+    return smog(" ".join(s if s.endswith((".", "!", "?")) else s + "." for s in text.splitlines() if s.strip()))
 
 
-_SENTENCE_PIECE = re.compile(r"\b[^.!?]+[.!?]*")
-# The medical word in brackets after the plain one, as the guide asks ("not drinking enough (dehydration)"), is
-# not counted: the reader has the plain words, and the glossary's tooltip for the medical one.
 _IN_BRACKETS = re.compile(r" ?\([^()]*\)")
-
-
-class _LongWords(dict[str, int]):
-    """1 for a word of three or more syllables, else 0; each word counted once."""
-
-    def __missing__(self, word: str) -> int:
-        if len(self) > 1 << 16:
-            self.clear()
-        self[word] = int(textstat.syllable_count(word) >= 3)
-        return self[word]
-
-
-_IS_LONG = _LongWords()
 
 
 def hard_paragraphs(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterator[Diagnostic]:
