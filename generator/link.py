@@ -53,6 +53,7 @@ class Site:
     lookalike_shown_on: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
     # condition id -> other conditions in the same part of the body (to tell them apart)
     same_area: dict[str, tuple[Condition, ...]] = field(default_factory=dict)
+    pictures: dict[str, str] = field(default_factory=dict)  # drawing file name -> its checked <svg> markup
 
     @property
     def muscles(self) -> tuple[Term, ...]:
@@ -157,6 +158,7 @@ def link(content: ValidContent) -> Site:
         terms=tuple(sorted(terms.values(), key=lambda t: (t.name.lower(), t.id))),
         sources=dict(sorted(e["sources"].items())),  # type: ignore[arg-type]
         files=content.files,
+        pictures=content.pictures,
         cause_used_by={c: tuple(sorted(u, key=lambda x: x.condition.title.lower())) for c, u in cause_used_by.items()},
         remedy_for_causes={r: _by_title(causes[c] for c in ids) for r, ids in remedy_causes.items()},
         remedy_for_conditions={r: _by_title(conditions[c] for c in ids) for r, ids in remedy_conditions.items()},

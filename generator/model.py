@@ -12,7 +12,7 @@ import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StringConstraints
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -202,9 +202,40 @@ class Term(Strict):
     sources: list[SourceRef] = Field(default_factory=list, description="Sources for the definition.")
 
 
+PICTURE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.svg$"
+
+
+class Picture(Strict):
+    """A line drawing of a step, from content/pictures/."""
+
+    file: Annotated[str, StringConstraints(pattern=PICTURE_PATTERN, max_length=80)] = Field(
+        description="The drawing's file name in content/pictures/, e.g. 'stretch-calf-1.svg'."
+    )
+    alt: OneLine = Field(
+        description="What the drawing shows, in a sentence, for people who cannot see it, e.g. 'A person sitting with one leg straight, pulling the toes back.'"
+    )
+
+
 class Step(Strict):
     text: OneLine = Field(description="What to do, in one plain sentence or two.")
     remedy: RemedyRef | None = Field(default=None, description="The remedy page with more detail, if any.")
+    picture: Picture | None = Field(default=None, description="A drawing of the step, if it helps to see it.")
+
+
+class RemedyStep(Strict):
+    """One step of a remedy: a plain line, or the line with a drawing."""
+
+    text: OneLine = Field(description="What to do, in one plain sentence or two, with hold times and repeats.")
+    picture: Picture | None = Field(default=None, description="A drawing of the step, where the step changes the pose.")
+
+
+def _step_from_line(value: object) -> object:
+    """A step written as one line of text is a step without a picture."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+# A remedy step may be written as a plain line (most are) or as text plus a picture.
+RemedyStepOrLine = Annotated[RemedyStep, BeforeValidator(_step_from_line, json_schema_input_type=OneLine | RemedyStep)]
 
 
 class CauseLink(Strict):
@@ -297,7 +328,10 @@ class Remedy(Strict):
     title: OneLine = Field(description="Plain name, e.g. 'Stretch the hamstring'.")
     kind: RemedyKind = Field(description="technique, lifestyle, medicine or professional.")
     summary: Paragraphs = Field(description="What it is and when it helps.")
-    steps: list[OneLine] = Field(default_factory=list, description="How to do it, in order, with hold times and repeats.")
+    steps: list[RemedyStepOrLine] = Field(
+        default_factory=list,
+        description="How to do it, in order, with hold times and repeats: each a line, or text: and picture: (file and alt).",
+    )
     cautions: list[OneLine] = Field(default_factory=list, description="When not to do it, or what to watch for.")
     evidence: Evidence
     sources: list[SourceRef] = Field(default_factory=list, description="Other sources for the page.")

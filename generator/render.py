@@ -22,11 +22,11 @@ from urllib.parse import quote
 import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import parallel, structured_data
 from .link import Site
-from .model import Cause, CareLevel, Condition, Lookalike, Remedy, Review, Source, Term, WarningSign
+from .model import Cause, CareLevel, Condition, Lookalike, Picture, Remedy, Review, Source, Term, WarningSign
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -267,6 +267,7 @@ class _Renderer:
             review=condition.review, search_boost=2,
             jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
             condition=condition, others=site.same_area[condition.id], lookalikes=site.lookalikes_for[condition.id],
+            drawing=self.drawing,
             cards=self.cards(site.signs_for[condition.id], notes={n.sign: n.note for n in condition.sign_notes}),
             shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
                     if other.id not in related],
@@ -281,7 +282,7 @@ class _Renderer:
 
     def remedy_page(self, remedy: Remedy) -> tuple[str, str]:
         path = f"remedies/{remedy.id}.md"
-        return path, self.page("remedy.md.j2", path, title=remedy.title,
+        return path, self.page("remedy.md.j2", path, title=remedy.title, drawing=self.drawing,
                                description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
                                source_ids=[*remedy.evidence.sources, *remedy.sources])
 
@@ -297,6 +298,17 @@ class _Renderer:
             tags=[lookalike.title, *lookalike.also_called], search_boost=2, review=lookalike.review,
             lookalike=lookalike, shown_on=self.site.lookalike_shown_on[lookalike.id],
             card=self.level_card(lookalike.level), source_ids=lookalike.sources)
+
+    def drawing(self, picture: Picture, size: str = "step") -> Markup:
+        """A step's drawing inline, so its currentColor lines take the text colour (an <img> would draw them black).
+
+        Its accessible name is the step's alt text. The file's own <title> is left out: inline HTML's text would
+        go through Markdown (and the glossary), and the alt text says the same.
+        """
+        markup = re.sub(r"<title>.*?</title>", "", self.site.pictures[picture.file], count=1, flags=re.DOTALL)
+        alt = escape(picture.alt)
+        return Markup(markup.replace(
+            "<svg", f'<svg class="drawing drawing--{size}" role="img" aria-label="{alt}" focusable="false"', 1))
 
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")

@@ -91,6 +91,8 @@ def _field(field: FieldDoc, indent: str, entry_id: str) -> list[str]:
         lines += _note("Each item has:", indent)
         for sub in field.fields:
             lines += _note(f"  {_summary(sub)}", indent, hang="    ")
+            for part in sub.fields if sub.is_group else ():  # e.g. a step's picture: its file and alt text
+                lines += _note(f"    {_summary(part)}", indent, hang="      ")
         lines += _note("Copy the item (from the hyphen to the end of it) once for each one.", indent)
         if not field.required:
             lines += _note(f"If there are none, delete the item and write  {field.name}: []", indent)

@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
+from .pictures import FOLDER as PICTURES, check_pictures, uses_in
 from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSettings, Source, Strict, Term, TermKind,
                     WarningSign)
 
@@ -31,6 +32,7 @@ class ValidContent:
     site: SiteSettings
     entries: dict[str, dict[str, Strict]]
     files: dict[tuple[str, str], str]  # (kind, id) -> file path as shown
+    pictures: dict[str, str] = field(default_factory=dict)  # drawing file name -> its checked <svg> markup
 
 
 Checked = tuple[Strict | None, list[Diagnostic]]  # a file's entry, or None, and its problems on its own
@@ -111,9 +113,13 @@ def validate(
             diagnostics.extend(_check_review(doc, review, today, overdue_is_error))
 
     diagnostics.extend(_check_safety(docs, entries))
+    pictures, problems = check_pictures(
+        loaded.content_dir / PICTURES if loaded.content_dir else None, f"{loaded.shown_as}/{PICTURES}",
+        (use for key, doc in docs.items() for use in uses_in(key[0], entries[key[0]][key[1]], doc.path, doc.position)))
+    diagnostics += problems
     if any(d.severity is Severity.ERROR for d in diagnostics) or site is None:
         return None, diagnostics
-    return ValidContent(site, entries, files), diagnostics
+    return ValidContent(site, entries, files, pictures), diagnostics
 
 
 def _model(doc: Document, model: type[BaseModel], diagnostics: list[Diagnostic]) -> Any:
