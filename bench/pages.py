@@ -68,7 +68,7 @@ def main() -> None:
 
 
 def _screens_and_print(browser, base: str, conditions: list[str]) -> None:  # type: ignore[no-untyped-def]
-    print(f"{'condition page (390 x 844)':32} {'screens':>8} {'help at':>8} {'A4 pages':>9}")
+    print(f"{'condition page (390 x 844)':32} {'screens':>8} {'help at':>8} {'do-now ends':>12} {'A4 pages':>9}")
     phone = browser.new_page(viewport=PHONE, color_scheme="light")
     printer = browser.new_page(viewport=DESKTOP, color_scheme="dark")  # printing from dark mode
     for name in conditions:
@@ -78,11 +78,14 @@ def _screens_and_print(browser, base: str, conditions: list[str]) -> None:  # ty
         height = phone.evaluate("document.documentElement.scrollHeight")
         top = phone.evaluate("selector => { const h = document.querySelector(selector);"
                              " return h ? h.getBoundingClientRect().top + window.scrollY : null; }", HELP_HEADING)
+        box = phone.evaluate("() => { const b = document.querySelector('.do-now');"
+                             " return b ? b.getBoundingClientRect().bottom + window.scrollY : null; }")
         printer.goto(url)
         printer.wait_for_load_state("load")
         printed = pdf_pages(printer.pdf(format="A4"))
         help_at = f"{top / PHONE['height']:.1f}" if top is not None else "-"
-        print(f"{name:32} {height / PHONE['height']:8.1f} {help_at:>8} {printed:9d}")
+        box_end = f"{box / PHONE['height']:.2f}" if box is not None else "-"
+        print(f"{name:32} {height / PHONE['height']:8.1f} {help_at:>8} {box_end:>12} {printed:9d}")
     phone.close()
     printer.close()
 

@@ -220,6 +220,10 @@ class Step(Strict):
     text: OneLine = Field(description="What to do, in one plain sentence or two.")
     remedy: RemedyRef | None = Field(default=None, description="The remedy page with more detail, if any.")
     picture: Picture | None = Field(default=None, description="A drawing of the step, if it helps to see it.")
+    do_now: bool = Field(
+        default=False,
+        description="true for the 2 or 3 steps of 'What to do during a cramp' that go in the 'Do this now' box at the top of the page (if none is marked, the first 3 go there).",
+    )
 
 
 class RemedyStep(Strict):
@@ -265,6 +269,11 @@ class Treatment(Strict):
 
 class Condition(Strict):
     """content/conditions/<id>.yaml: a page a reader lands on."""
+
+    @property
+    def do_now(self) -> list[Step]:
+        """The steps for the 'Do this now' box: those marked do_now, or else the first 3."""
+        return [step for step in self.during if step.do_now] or self.during[:3]
 
     id: Id
     title: OneLine = Field(description="The page title in plain words, e.g. 'Buttock cramps'.")

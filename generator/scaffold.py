@@ -129,4 +129,6 @@ def _value_line(field: FieldDoc, indent: str) -> str:
     """One field inside a list item: empty, or [] for an optional list."""
     if field.is_list and not field.required:
         return f"{indent}{field.name}: []"
+    if field.kind == "true or false" and not field.required:
+        return f"{indent}{field.name}: false"
     return f"{indent}{field.name}:"

@@ -19,6 +19,7 @@ from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSett
                     WarningSign)
 
 REVIEW_WARNING_DAYS = 60
+MAX_DO_NOW = 3  # steps in a condition page's 'Do this now' box: with their drawings, they fit a phone's first screen
 MAX_SIGNS_PER_CARD = 5  # the NHS care-card pattern: at most 5 symptoms on a card
 NEAR_IDENTICAL = 0.8  # difflib ratio of two signs' word lists at or above which they say the same thing
 _SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source",
@@ -103,6 +104,7 @@ def validate(
                     diagnostics.append(Diagnostic(doc.path, line, col, f"muscles[{i}]",
                         f"'{muscle}' is a glossary word (kind: {term.kind.value}), not a muscle; "
                         "list only terms with kind: muscle here"))
+            diagnostics.extend(_check_do_now(doc, entry))
             for i, rel in enumerate(entry.related):
                 if rel.condition == entry.id:
                     line, col = doc.position(("related", i, "condition"))
@@ -338,6 +340,21 @@ def _check_references(
             hint = did_you_mean(str(ref), entries[target])
             yield Diagnostic(doc.path, line, col, field_path(loc),
                 f"unknown {_SINGULAR[target]} '{ref}'{hint}; it must be the id of a file in content/{target}/")
+
+
+def _check_do_now(doc: Document, condition: Condition) -> Iterator[Diagnostic]:
+    """The 'Do this now' box at the top of a condition page holds at most 3 of its 'during' steps, never other steps."""
+    for i, step in enumerate(condition.prevention):
+        if step.do_now:
+            line, col = doc.position(("prevention", i, "do_now"))
+            yield Diagnostic(doc.path, line, col, f"prevention[{i}].do_now",
+                             "only steps under during: go in the 'Do this now' box; remove do_now here")
+    marked = sum(step.do_now for step in condition.during)
+    if marked > MAX_DO_NOW:
+        line, col = doc.position(("during",))
+        yield Diagnostic(doc.path, line, col, "during",
+            f"{marked} steps have do_now: true; mark at most {MAX_DO_NOW}, those for the moment of pain (the 'Do this "
+            "now' box at the top of the page must fit a phone's first screen)")
 
 
 def _check_review(doc: Document, review: Any, today: dt.date, overdue_is_error: bool) -> Iterator[Diagnostic]:
