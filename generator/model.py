@@ -168,6 +168,10 @@ class SiteSettings(Strict):
         description="The emergency numbers, shown on every emergency card, e.g. 'In the UK call 999. In Europe call 112.'"
     )
     repo_url: HttpUrl = Field(description="The site's source repository, for 'Report a problem' links.")
+    feedback_email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"?&]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")] | None = Field(
+        default=None,
+        description="The address that 'Was this page helpful?' emails go to, e.g. 'feedback@example.org'. Leave out for no such link.",
+    )
 
 
 class Source(Strict):

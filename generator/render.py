@@ -26,7 +26,8 @@ from markupsafe import Markup, escape
 
 from . import parallel, structured_data
 from .link import Site
-from .model import Cause, CareLevel, Condition, Lookalike, Picture, Remedy, Review, Source, Term, WarningSign
+from .model import (BodyArea, Cause, CareLevel, Condition, Lookalike, Picture, Remedy, Review, Source, Step, Term,
+                    WarningSign)
 from .text import first_sentence, html_text, inline_text, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -222,7 +223,23 @@ class _Renderer:
         settings = self.site.settings
         return "index.md", self.page(
             "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
+            cramp_now=self.cramp_now(),
             emergency_cards=self.cards([s for s in self.site.signs if s.level is CareLevel.EMERGENCY]))
+
+    def cramp_now(self) -> list[tuple[BodyArea, Condition, Step]]:
+        """'In a cramp now?' on the home page: per part of the body, the page most about it and its main step.
+
+        The page is the one with the fewest other areas (then by title), each page once; the step is its first
+        'Do this now' step with a drawing, which is the one that acts on the cramp (the others warn or prepare).
+        """
+        answers: list[tuple[BodyArea, Condition, Step]] = []
+        for area in BodyArea:
+            pages = sorted((c for c in self.site.conditions if area in c.areas and c.do_now),
+                           key=lambda c: (len(c.areas), c.title.lower()))
+            if pages and all(pages[0] is not shown for _, shown, _ in answers):  # each page once
+                steps = pages[0].do_now
+                answers.append((area, pages[0], next((s for s in steps if s.picture), steps[0])))
+        return answers
 
     def get_help_page(self) -> tuple[str, str]:
         links = self.links(".")
@@ -356,6 +373,8 @@ class _Renderer:
         if jsonld is not None:
             meta["structured_data"] = _script_safe_json(jsonld)
         meta["report_url"] = report
+        if self.site.settings.feedback_email:
+            meta["feedback_url"] = self.feedback_url(title, path)
         if review is not None:
             meta["last_reviewed"] = review.last_reviewed.isoformat()
         front = _front_matter(meta)
@@ -368,6 +387,13 @@ class _Renderer:
         )
         body = _tidy(body)
         return f"---\n{front}---\n\n{body}{self.glossary.abbreviation_lines(body)}\n"
+
+    def feedback_url(self, title: str, path: str) -> str:
+        """A mailto: link for 'Was this page helpful?': the reader's own email program opens with the page named."""
+        settings = self.site.settings
+        subject = _quote(f"Was this page helpful? {title}")
+        body = _quote(f"Page: {title} ({path})\n\nWas this page helpful? Yes or no:\n\nWhat would make it better?\n\n")
+        return f"mailto:{settings.feedback_email}?subject={subject}&body={body}"
 
     def cite(self, source_ids: Sequence[str]) -> Markup:
         """A fact's sources, as 'Publisher year; Publisher year'."""
