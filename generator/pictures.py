@@ -21,9 +21,10 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException
 
 from .diagnostics import Diagnostic, did_you_mean
-from .model import Picture
+from .model import BodyArea, Picture
 
 FOLDER = "pictures"
+BODY_MAP = "body-map.svg"  # the "Where does it hurt?" drawing: one <path id> per BodyArea
 MAX_BYTES = 100_000  # the largest drawing is 3 KB; every byte is inlined into each page that shows it
 SHAPES = {"svg", "title", "desc", "g", "path", "circle", "ellipse", "rect", "line", "polyline", "polygon", "defs",
           "use", "symbol", "marker", "clipPath", "mask", "pattern", "linearGradient", "radialGradient", "stop"}
@@ -71,13 +72,18 @@ class PictureUse:
 
 
 def check_pictures(folder: Path | None, shown_as: str, uses: Iterable[PictureUse]) -> tuple[dict[str, str], list[Diagnostic]]:
-    """Check every drawing the content names; return each one's markup to inline, by file name, and the problems."""
+    """Check every drawing the content names, and the body map; return each one's markup to inline, by file name,
+    and the problems."""
     uses = list(uses)
     diagnostics: list[Diagnostic] = []
     drawings: dict[str, str] = {}
-    if not uses:
-        return drawings, diagnostics
     available = _drawing_files(folder)
+    if BODY_MAP in available:
+        problems, markup = check_drawing(available[BODY_MAP], f"{shown_as}/{BODY_MAP}")
+        problems += _check_body_map(markup, f"{shown_as}/{BODY_MAP}") if not problems else []
+        diagnostics += problems
+        if not problems:
+            drawings[BODY_MAP] = markup
     checked: set[str] = set()
     for use in uses:
         name = use.picture.file
@@ -95,6 +101,16 @@ def check_pictures(folder: Path | None, shown_as: str, uses: Iterable[PictureUse
         if not problems:
             drawings[name] = markup
     return drawings, diagnostics
+
+
+def _check_body_map(markup: str, shown: str) -> list[Diagnostic]:
+    """The body map has one closed shape per part of the body, its id the BodyArea value, so pages can link it."""
+    ids = set(re.findall(r'<path id="([a-z-]+)"', markup))
+    missing = [area.value for area in BodyArea if area.value not in ids]
+    if missing:
+        return [Diagnostic(shown, 1, 1, "", f"has no <path id=...> for {', '.join(missing)}; draw one closed shape "
+                           "for each part of the body, its id the area's name as in content/README.md")]
+    return []
 
 
 def _drawing_files(folder: Path | None) -> dict[str, Path]:

@@ -25,6 +25,7 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from . import parallel, structured_data
+from .pictures import BODY_MAP
 from .link import Site
 from .model import (BodyArea, Cause, CareLevel, Condition, Lookalike, Picture, Remedy, Review, Source, Step, Term,
                     WarningSign)
@@ -48,6 +49,8 @@ class RenderedSite:
     pages: dict[str, str]  # path such as 'conditions/night-leg-cramps.md' -> Markdown
     nav: list[Any]  # MkDocs-style navigation: [{'Title': 'path.md' or [...]}, ...]
 
+
+WHERE_PAGE = "where-does-it-hurt.md"
 
 CARE_LEVELS = (
     # level, css modifier, hidden prefix for screen readers, settings field for the heading
@@ -172,6 +175,7 @@ def _navigation(site: Site) -> list[Any]:
         {"Home": "index.md"},
         section("Conditions", "conditions", site.conditions, lambda c: c.title),
         {"When to get help": "get-help.md"},
+        *([{"Where does it hurt?": WHERE_PAGE}] if BODY_MAP in site.pictures else []),
         section("Cramp or something else?", "lookalikes", site.lookalikes, lambda x: x.title),
         section("Causes", "causes", site.causes, lambda c: c.title),
         section("Remedies", "remedies", site.remedies, lambda r: r.title),
@@ -207,6 +211,8 @@ class _Renderer:
         site = self.site
         jobs: list[Callable[[], tuple[str, str]]] = [self.home_page, self.get_help_page, self.about_page,
                                                      self.topics_page]
+        if BODY_MAP in site.pictures:
+            jobs.append(self.where_page)
         jobs += [functools.partial(self.index_page, *index) for index in _INDEX_PAGES]
         jobs += [functools.partial(self.condition_page, condition) for condition in site.conditions]
         jobs += [functools.partial(self.cause_page, cause) for cause in site.causes]
@@ -223,7 +229,7 @@ class _Renderer:
         settings = self.site.settings
         return "index.md", self.page(
             "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
-            cramp_now=self.cramp_now(),
+            cramp_now=self.cramp_now(), where_page=WHERE_PAGE if BODY_MAP in self.site.pictures else "",
             emergency_cards=self.cards([s for s in self.site.signs if s.level is CareLevel.EMERGENCY]))
 
     def cramp_now(self) -> list[tuple[BodyArea, Condition, Step]]:
@@ -261,6 +267,39 @@ class _Renderer:
             description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
             cards=self.cards(self.site.signs, pages=pages))
 
+    def where_page(self) -> tuple[str, str]:
+        """'Where does it hurt?': the body map, each part a link to the pages about it, and the same as lists."""
+        areas = [(area, [c for c in self.site.conditions if area in c.areas],
+                  [x for x in self.site.lookalikes if area in x.areas]) for area in BodyArea]
+        areas = [row for row in areas if row[1] or row[2]]
+        return WHERE_PAGE, self.page(
+            "where.md.j2", WHERE_PAGE, title="Where does it hurt?", search_exclude=True,
+            description="Choose the part of the body that hurts to find the pages about it.",
+            areas=areas, body_map=self.body_map({area: f"#{area.value}-pages" for area, *_ in areas}))
+
+    def body_map(self, links: dict[BodyArea, str] | None = None, marked: Sequence[BodyArea] = ()) -> Markup:
+        """The body map inline: each part a link (on the 'Where does it hurt?' page) or marked with a label.
+
+        The parts keep their ids only where they are links, so a page can hold a map without clashing ids.
+        """
+        markup = self.site.pictures[BODY_MAP]
+        markup = re.sub(r"<title>.*?</title>", "", markup, count=1, flags=re.DOTALL)
+
+        def part(match: re.Match[str]) -> str:
+            area, rest = BodyArea(match.group(1)), match.group(2)
+            if links is not None and area in links:
+                name = escape(f"{area.label[:1].upper()}{area.label[1:]}")
+                return (f'<a href="{links[area]}" class="body-map__link" aria-label="{name}">'
+                        f'<path class="body-map__area" data-area="{area.value}"{rest}/></a>')
+            mark = " body-map__area--marked" if area in marked else ""
+            return f'<path class="body-map__area{mark}" data-area="{area.value}"{rest}/>'
+
+        markup = re.sub(r'<path id="([a-z-]+)"([^>]*)/>', part, markup)
+        if links is not None:
+            label = "Body map: choose where it hurts"
+            return Markup(markup.replace("<svg", f'<svg class="body-map" role="group" aria-label="{label}"', 1))
+        return Markup(markup.replace("<svg", '<svg class="body-map body-map--small" aria-hidden="true" focusable="false"', 1))
+
     def about_page(self) -> tuple[str, str]:
         return "about.md", self.page("about.md.j2", "about.md", title="About this site",
             description="Who writes this site, how it is checked and where the facts come from.")
@@ -285,6 +324,7 @@ class _Renderer:
             jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
             condition=condition, others=site.same_area[condition.id], lookalikes=site.lookalikes_for[condition.id],
             drawing=self.drawing,
+            small_map=self.body_map(marked=condition.areas) if BODY_MAP in site.pictures else "",
             cards=self.cards(site.signs_for[condition.id], notes={n.sign: n.note for n in condition.sign_notes}),
             shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
                     if other.id not in related],
