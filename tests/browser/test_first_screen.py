@@ -81,9 +81,10 @@ def test_step_drawings_are_inline_named_and_drawn_in_the_text_colour(
                 drawing = drawings.nth(i)
                 box = drawing.bounding_box()
                 assert box and box["width"] >= 150, f"{remedy.id}: drawing {i + 1} is {box} wide on a phone"
-                stroke, text = drawing.evaluate(
-                    "el => [getComputedStyle(el.querySelector('path')).stroke, getComputedStyle(el.closest('li')).color]")
-                assert stroke == text, f"{remedy.id}: drawing {i + 1} is drawn in {stroke}, the text is {text}"
+                colour, stroke, text = drawing.evaluate("""el => [getComputedStyle(el).color, getComputedStyle(el).stroke,
+                                                                  getComputedStyle(el.closest('li')).color]""")
+                assert colour == text and stroke == text, (
+                    f"{remedy.id}: drawing {i + 1} is drawn in {stroke} ({colour}), the text is {text}")
     finally:
         tab.page.context.close()
 
@@ -105,7 +106,7 @@ def test_condition_pages_print_on_at_most_3_a4_pages_black_on_white_from_dark_mo
                                               getComputedStyle(document.body).backgroundColor]""")
             assert colours == ["rgb(0, 0, 0)", "rgb(0, 0, 0)", "rgb(255, 255, 255)"], f"{path}: {colours}"
             assert page.locator(".do-now svg.drawing").first.is_visible(), f"{path}: the box's drawings print"
-            page.emulate_media(media="screen")
+            page.emulate_media(media="null")  # back to no emulation: page.pdf() prints with print media
     finally:
         page.context.close()
 

@@ -301,12 +301,12 @@ def article_text(tab: Tab) -> str:
 
 
 def section_text(tab: Tab, heading: str) -> str:
-    """The text between the h2 with this text and the next h2."""
+    """The text between the h2 with this text and the next h2, with closed <details> read too (they open on a click)."""
     return words(tab.page.evaluate("""heading => {
         const h2 = [...document.querySelectorAll('article h2')].find(h => h.textContent.trim() === heading);
         if (!h2) return '';
         let text = '', node = h2.nextElementSibling;
-        while (node && node.tagName !== 'H2') { text += ' ' + node.innerText; node = node.nextElementSibling; }
+        while (node && node.tagName !== 'H2') { text += ' ' + node.textContent; node = node.nextElementSibling; }
         return text;
       }""", heading))
 
