@@ -14,7 +14,7 @@ TEST_TOOLS := tests/tools/node_modules/.package-lock.json
 BROWSER_TOOLS := tests/browser/node_modules/.package-lock.json
 
 .PHONY: site test test-properdocs serve validate render clean golden publish-check new report due changed used-by rename \
-	schema screenshots bench
+	schema screenshots bench measures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -90,7 +90,7 @@ schema: $(STAMP)  ## after changing generator/model.py: refresh generator/schema
 	$(PY) -m generator schema
 	$(PY) -m generator guide
 
-screenshots: $(STAMP)  ## build site/, then PNGs of the home page and a condition page (phone, desktop; light, dark) in screenshots/
+screenshots: $(STAMP)  ## build site/, then PNGs of the home, a condition and a remedy page with drawings (phone, desktop; light, dark; print) in screenshots/
 	$(PY) -m generator build --allow-overdue
 	$(PY) tests/browser/screenshots.py site screenshots
 
@@ -102,3 +102,7 @@ golden: $(STAMP)  ## refresh the expected output of the golden cases in tests/ca
 
 bench: $(STAMP)  ## time and size the site at 3 (the real content), 100 and 1,000 conditions; prints a table, writes bench.json
 	$(PY) bench/run.py --json bench.json
+
+measures: $(STAMP) $(BROWSER_TOOLS)  ## build site/, then print what a reader meets: phone screens, A4 pages, first-visit weight, axe at 390 and 1280
+	$(PY) -m generator build --allow-overdue
+	$(PY) bench/pages.py site

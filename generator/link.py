@@ -49,6 +49,7 @@ class Site:
     sign_shown_on: dict[str, tuple[Condition, ...]]  # sign id -> condition pages
     lookalike_shown_on: dict[str, tuple[Condition, ...]]
     same_area: dict[str, tuple[Condition, ...]]  # condition id -> a few others in the same part of the body
+    pictures: dict[str, str]  # drawing file name -> its checked <svg> markup
 
     @property
     def muscles(self) -> tuple[Term, ...]:
@@ -124,6 +125,7 @@ def link(content: ValidContent) -> Site:
         terms=tuple(sorted(terms.values(), key=lambda t: (t.name.lower(), t.id))),
         sources=dict(sorted(e["sources"].items())),  # type: ignore[arg-type]
         files=content.files,
+        pictures=content.pictures,
         cause_used_by={c: tuple(sorted(u, key=lambda x: x.condition.title.lower())) for c, u in cause_used_by.items()},
         remedy_for_causes={r: _by_title(causes[c] for c in ids) for r, ids in remedy_causes.items()},
         remedy_for_conditions={r: _by_title(conditions[c] for c in ids) for r, ids in remedy_conditions.items()},

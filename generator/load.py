@@ -26,7 +26,8 @@ from .model import KINDS
 MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 20  # content nests 4 deep; far deeper input would overflow the parser's stack
 SITE_FILE = "site.yaml"
-ROOT_FILES = {SITE_FILE, "README.md"}  # besides the kind folders, all content/ may hold (mkdocs.yml excludes README.md)
+ROOT_FILES = {SITE_FILE, "README.md", "pictures"}  # besides the kind folders, all content/ may hold (mkdocs.yml
+# excludes README.md and pictures/; the validator checks the drawings in pictures/ that steps name)
 
 try:  # libyaml's loader is about ten times faster than the pure-Python one, and reads the same
     LOADER: type = yaml.CSafeLoader
@@ -116,6 +117,8 @@ class LoadedContent:
     site: Document | None
     documents: tuple[Document, ...]
     diagnostics: tuple[Diagnostic, ...]
+    content_dir: Path | None = None  # where the files were read, for the drawings in its pictures/ folder
+    shown_as: str = "content"
 
 
 def load_content(content_dir: Path, shown_as: str = "content") -> LoadedContent:
@@ -145,7 +148,7 @@ def load_content(content_dir: Path, shown_as: str = "content") -> LoadedContent:
         else:  # MkDocs would publish it as it is, unchecked
             message = f"not a content file; {shown_as}/ holds only {SITE_FILE} and the folders {', '.join(KINDS)}"
         diagnostics.append(Diagnostic(f"{shown_as}/{extra.name}", 1, 1, "", message))
-    return LoadedContent(site, tuple(documents), tuple(diagnostics))
+    return LoadedContent(site, tuple(documents), tuple(diagnostics), content_dir, shown_as)
 
 
 _LINK_MESSAGE = "is a link (symlink); content must be real files inside the content folder, so copy the file here"

@@ -12,7 +12,7 @@ import re
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, StringConstraints
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -173,6 +173,10 @@ class SiteSettings(Strict):
         description="The folder of source articles (.txt) that no text may copy 8 words in a row from, from this "
         "folder; leave out for ../../shared/seeds.",
     )
+    feedback_email: Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"?&]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")] | None = Field(
+        default=None,
+        description="The address that 'Was this page helpful?' emails go to, e.g. 'feedback@example.org'. Leave out for no such link.",
+    )
 
 
 class Source(Strict):
@@ -207,9 +211,44 @@ class Term(Strict):
     sources: list[SourceRef] = Field(default_factory=list, description="Sources for the definition.")
 
 
+PICTURE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.svg$"
+
+
+class Picture(Strict):
+    """A line drawing of a step, from content/pictures/."""
+
+    file: Annotated[str, StringConstraints(pattern=PICTURE_PATTERN, max_length=80)] = Field(
+        description="The drawing's file name in content/pictures/, e.g. 'stretch-calf-1.svg'."
+    )
+    alt: OneLine = Field(
+        description="What the drawing shows, in a sentence, for people who cannot see it, e.g. 'A person sitting with one leg straight, pulling the toes back.'"
+    )
+
+
 class Step(Strict):
     text: OneLine = Field(description="What to do, in one plain sentence or two.")
     remedy: RemedyRef | None = Field(default=None, description="The remedy page with more detail, if any.")
+    picture: Picture | None = Field(default=None, description="A drawing of the step, if it helps to see it.")
+    do_now: bool = Field(
+        default=False,
+        description="true for the 2 or 3 steps of 'What to do during a cramp' that go in the 'Do this now' box at the top of the page (if none is marked, the first 3 go there).",
+    )
+
+
+class RemedyStep(Strict):
+    """One step of a remedy: a plain line, or the line with a drawing."""
+
+    text: OneLine = Field(description="What to do, in one plain sentence or two, with hold times and repeats.")
+    picture: Picture | None = Field(default=None, description="A drawing of the step, where the step changes the pose.")
+
+
+def _step_from_line(value: object) -> object:
+    """A step written as one line of text is a step without a picture."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+# A remedy step may be written as a plain line (most are) or as text plus a picture.
+RemedyStepOrLine = Annotated[RemedyStep, BeforeValidator(_step_from_line, json_schema_input_type=OneLine | RemedyStep)]
 
 
 class CauseLink(Strict):
@@ -239,6 +278,11 @@ class Treatment(Strict):
 
 class Condition(Strict):
     """content/conditions/<id>.yaml: a page a reader lands on."""
+
+    @property
+    def do_now(self) -> list[Step]:
+        """The steps for the 'Do this now' box: those marked do_now, or else the first 3."""
+        return [step for step in self.during if step.do_now] or self.during[:3]
 
     id: Id
     title: OneLine = Field(description="The page title in plain words, e.g. 'Buttock cramps'.")
@@ -302,7 +346,10 @@ class Remedy(Strict):
     title: OneLine = Field(description="Plain name, e.g. 'Stretch the hamstring'.")
     kind: RemedyKind = Field(description="technique, lifestyle, medicine or professional.")
     summary: Paragraphs = Field(description="What it is and when it helps.")
-    steps: list[OneLine] = Field(default_factory=list, description="How to do it, in order, with hold times and repeats.")
+    steps: list[RemedyStepOrLine] = Field(
+        default_factory=list,
+        description="How to do it, in order, with hold times and repeats: each a line, or text: and picture: (file and alt).",
+    )
     cautions: list[OneLine] = Field(default_factory=list, description="When not to do it, or what to watch for.")
     evidence: Evidence
     sources: list[SourceRef] = Field(default_factory=list, description="Other sources for the page.")

@@ -41,7 +41,7 @@ def run(
     timings["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    valid, diagnostics = validate(loaded, today=today, overdue_is_error=overdue_is_error, content_dir=content_dir)
+    valid, diagnostics = validate(loaded, today=today, overdue_is_error=overdue_is_error)
     timings["validate"] = time.perf_counter() - start
     if valid is None:
         return Result(tuple(sorted(diagnostics)), timings=timings)

@@ -19,11 +19,13 @@ from urllib.parse import quote, urlencode
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import structured_data
 from .link import Site
-from .model import Cause, CareLevel, Condition, Lookalike, Remedy, Review, Source, Term, WarningSign
+from .model import (BodyArea, Cause, CareLevel, Condition, Lookalike, Picture, Remedy, Review, Source, Step, Term,
+                    WarningSign)
+from .pictures import BODY_MAP
 from .text import first_sentence, html_text, inline, link_url, paragraphs, theme_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,6 +46,8 @@ class RenderedSite:
     pages: dict[str, str]  # path such as 'conditions/night-leg-cramps.md' -> Markdown
     nav: list[Any]  # MkDocs-style navigation: [{'Title': 'path.md' or [...]}, ...]
 
+
+WHERE_PAGE = "where-does-it-hurt.md"
 
 CARE_LEVELS = (
     # level, css modifier, hidden prefix for screen readers, settings field for the heading
@@ -110,6 +114,7 @@ def _navigation(site: Site) -> list[Any]:
         {"Home": "index.md"},
         section("Conditions", "conditions", site.conditions, lambda c: c.title),
         {"When to get help": "get-help.md"},
+        *([{"Where does it hurt?": WHERE_PAGE}] if BODY_MAP in site.pictures else []),
         section("Cramp or something else?", "lookalikes", site.lookalikes, lambda x: x.title),
         section("Causes", "causes", site.causes, lambda c: c.title),
         section("Remedies", "remedies", site.remedies, lambda r: r.title),
@@ -145,6 +150,8 @@ class _Renderer:
         site = self.site
         jobs: list[Callable[[], tuple[str, str]]] = [self.home_page, self.get_help_page, self.about_page,
                                                      self.topics_page]
+        if BODY_MAP in site.pictures:
+            jobs.append(self.where_page)
         jobs += [functools.partial(self.index_page, *index) for index in _INDEX_PAGES]
         jobs += [functools.partial(self.condition_page, condition) for condition in site.conditions]
         jobs += [functools.partial(self.cause_page, cause) for cause in site.causes]
@@ -161,7 +168,23 @@ class _Renderer:
         settings = self.site.settings
         return "index.md", self.page(
             "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
+            cramp_now=self.cramp_now(), where_page=WHERE_PAGE if BODY_MAP in self.site.pictures else "",
             emergency_cards=self.cards([s for s in self.site.signs if s.level is CareLevel.EMERGENCY]))
+
+    def cramp_now(self) -> list[tuple[BodyArea, Condition, Step]]:
+        """'In a cramp now?' on the home page: per part of the body, the page most about it and its main step.
+
+        The page is the one with the fewest other areas (then by title), each page once; the step is its first
+        'Do this now' step with a drawing, which is the one that acts on the cramp (the others warn or prepare).
+        """
+        answers: list[tuple[BodyArea, Condition, Step]] = []
+        for area in BodyArea:
+            pages = sorted((c for c in self.site.conditions if area in c.areas and c.do_now),
+                           key=lambda c: (len(c.areas), c.title.lower()))
+            if pages and all(pages[0] is not shown for _, shown, _ in answers):  # each page once
+                steps = pages[0].do_now
+                answers.append((area, pages[0], next((s for s in steps if s.picture), steps[0])))
+        return answers
 
     def get_help_page(self) -> tuple[str, str]:
         links = self.links(".")
@@ -182,6 +205,39 @@ class _Renderer:
             "get_help.md.j2", "get-help.md", title="When to get medical help",
             description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
             cards=self.cards(self.site.signs, pages=pages))
+
+    def where_page(self) -> tuple[str, str]:
+        """'Where does it hurt?': the body map, each part a link to the pages about it, and the same as lists."""
+        areas = [(area, [c for c in self.site.conditions if area in c.areas],
+                  [x for x in self.site.lookalikes if area in x.areas]) for area in BodyArea]
+        areas = [row for row in areas if row[1] or row[2]]
+        return WHERE_PAGE, self.page(
+            "where.md.j2", WHERE_PAGE, title="Where does it hurt?", search_exclude=True,
+            description="Choose the part of the body that hurts to find the pages about it.",
+            areas=areas, body_map=self.body_map({area: f"#{area.value}-pages" for area, *_ in areas}))
+
+    def body_map(self, links: dict[BodyArea, str] | None = None, marked: Sequence[BodyArea] = ()) -> Markup:
+        """The body map inline: each part a link (on the 'Where does it hurt?' page) or marked with a label.
+
+        The parts keep their ids only where they are links, so a page can hold a map without clashing ids.
+        """
+        markup = self.site.pictures[BODY_MAP]
+        markup = re.sub(r"<title>.*?</title>", "", markup, count=1, flags=re.DOTALL)
+
+        def part(match: re.Match[str]) -> str:
+            area, rest = BodyArea(match.group(1)), match.group(2)
+            if links is not None and area in links:
+                name = escape(f"{area.label[:1].upper()}{area.label[1:]}")
+                return (f'<a href="{links[area]}" class="body-map__link" aria-label="{name}">'
+                        f'<path class="body-map__area" data-area="{area.value}"{rest}/></a>')
+            mark = " body-map__area--marked" if area in marked else ""
+            return f'<path class="body-map__area{mark}" data-area="{area.value}"{rest}/>'
+
+        markup = re.sub(r'<path id="([a-z-]+)"([^>]*)/>', part, markup)
+        if links is not None:
+            label = "Body map: choose where it hurts"
+            return Markup(markup.replace("<svg", f'<svg class="body-map" role="group" aria-label="{label}"', 1))
+        return Markup(markup.replace("<svg", '<svg class="body-map body-map--small" aria-hidden="true" focusable="false"', 1))
 
     def about_page(self) -> tuple[str, str]:
         return "about.md", self.page("about.md.j2", "about.md", title="About this site",
@@ -206,6 +262,8 @@ class _Renderer:
             review=condition.review, search_boost=2,
             jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
             condition=condition, others=site.same_area[condition.id], lookalikes=site.lookalikes_for[condition.id],
+            drawing=self.drawing,
+            small_map=self.body_map(marked=condition.areas) if BODY_MAP in site.pictures else "",
             cards=self.cards(site.signs_for[condition.id], notes={n.sign: n.note for n in condition.sign_notes}),
             shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
                     if other.id not in related],
@@ -220,7 +278,7 @@ class _Renderer:
 
     def remedy_page(self, remedy: Remedy) -> tuple[str, str]:
         path = f"remedies/{remedy.id}.md"
-        return path, self.page("remedy.md.j2", path, title=remedy.title,
+        return path, self.page("remedy.md.j2", path, title=remedy.title, drawing=self.drawing,
                                description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
                                source_ids=[*remedy.evidence.sources, *remedy.sources])
 
@@ -236,6 +294,17 @@ class _Renderer:
             tags=[lookalike.title, *lookalike.also_called], search_boost=2, review=lookalike.review,
             lookalike=lookalike, shown_on=self.site.lookalike_shown_on[lookalike.id],
             card=self.level_card(lookalike.level), source_ids=lookalike.sources)
+
+    def drawing(self, picture: Picture, size: str = "step") -> Markup:
+        """A step's drawing inline, so its currentColor lines take the text colour (an <img> would draw them black).
+
+        Its accessible name is the step's alt text. The file's own <title> is left out: inline HTML's text would
+        go through Markdown (and the glossary), and the alt text says the same.
+        """
+        markup = re.sub(r"<title>.*?</title>", "", self.site.pictures[picture.file], count=1, flags=re.DOTALL)
+        alt = escape(picture.alt)
+        return Markup(markup.replace(
+            "<svg", f'<svg class="drawing drawing--{size}" role="img" aria-label="{alt}" focusable="false"', 1))
 
     def absolute(self, path: str) -> str:
         return path.removesuffix("index.md").removesuffix(".md") + ("/" if not path.endswith("index.md") else "")
@@ -283,6 +352,8 @@ class _Renderer:
         if jsonld is not None:
             meta["structured_data"] = _script_safe_json(jsonld)
         meta["report_url"] = report
+        if self.site.settings.feedback_email:
+            meta["feedback_url"] = self.feedback_url(title, path)
         if review is not None:
             meta["last_reviewed"] = review.last_reviewed.isoformat()
         front = _front_matter(meta)
@@ -295,6 +366,12 @@ class _Renderer:
         )
         body = _tidy(body)
         return f"---\n{front}---\n\n{body}{self.glossary.abbreviation_lines(body)}\n"
+
+    def feedback_url(self, title: str, path: str) -> str:
+        """A mailto: link for 'Was this page helpful?': the reader's own email program opens with the page named."""
+        fields = {"subject": f"Was this page helpful? {title}",
+                  "body": f"Page: {title} ({path})\n\nWas this page helpful? Yes or no:\n\nWhat would make it better?\n\n"}
+        return f"mailto:{self.site.settings.feedback_email}?{urlencode(fields, quote_via=quote)}"
 
     def cite(self, source_ids: Sequence[str]) -> Markup:
         """A fact's sources, as 'Publisher year; Publisher year'."""

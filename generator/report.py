@@ -14,7 +14,8 @@ from .render import PAGE_FOLDERS, RenderedSite
 from .validate import REVIEW_WARNING_DAYS
 
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+\.md)(?:#[^)]*)?\)")
-_SOURCES_SECTION = re.compile(r"^#{2,6} (?:All )?[Ss]ources\n(.*?)(?=^#{1,6} |^<div|\Z)", re.S | re.M)
+# The section ends at the next heading or the review footer (a condition page's list sits in <details> and a <div>).
+_SOURCES_SECTION = re.compile(r"^#{2,6} (?:All )?[Ss]ources\n(.*?)(?=^#{1,6} |^<div class=\"page-|\Z)", re.S | re.M)
 _LIST_ITEM = re.compile(r"^(?:\d+\.|-) ", re.M)
 
 

@@ -98,6 +98,8 @@ def _field(field: FieldDoc, indent: str, entry_id: str) -> list[str]:
         lines += _note("Each item has:", indent)
         for sub in field.fields:
             lines += _note(f"  {_summary(sub)}", indent, hang="    ")
+            for part in sub.fields if sub.is_group else ():  # e.g. a step's picture: its file and alt text
+                lines += _note(f"    {_summary(part)}", indent, hang="      ")
         lines += _note("Copy the item (from the hyphen to the end of it) once for each one.", indent)
         if not field.required:
             lines += _note(f"If there are none, delete the item and write  {field.name}: []", indent)
@@ -134,4 +136,6 @@ def _value_line(field: FieldDoc, indent: str) -> str:
     """One field inside a list item: empty, or [] for an optional list."""
     if field.is_list and not field.required:
         return f"{indent}{field.name}: []"
+    if field.kind == "true or false" and not field.required:
+        return f"{indent}{field.name}: false"
     return f"{indent}{field.name}:"

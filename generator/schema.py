@@ -171,6 +171,8 @@ def _words(value: dict[str, Any]) -> str:
             return "date, YYYY-MM-DD"
         if value.get("format") == "uri":
             return "web address, starting https://"
+        if "pattern" in value and value["pattern"].endswith(".svg$"):
+            return "file name of a drawing in content/pictures/"
         if "pattern" in value:
             return "id: the file name without .yaml"
         about = value.get("type_description") or value.get("description", "")
@@ -179,6 +181,8 @@ def _words(value: dict[str, Any]) -> str:
         if value.get("maxLength", LONG_TEXT) > LONG_TEXT:
             return "text; a blank line starts a new paragraph"
         return "one line of text"
+    if kind == "boolean":
+        return "true or false"
     return str(kind)
 
 

@@ -44,12 +44,15 @@ def condition_page(site: Site, condition: Condition, url_path: str) -> dict[str,
         "description": first_sentence(condition.summary),
         "inLanguage": "en",
         "aspect": _aspects(condition),
-        "lastReviewed": condition.review.last_reviewed.isoformat(),
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "publisher": {"@type": "Organization", "name": site.settings.publisher},
         "about": about,
     }
-    if condition.review.reviewed_by is not None:
+    # Until a clinician has checked the page, its date is when it was last updated, not a review.
+    if condition.review.reviewed_by is None:
+        page["dateModified"] = condition.review.last_reviewed.isoformat()
+    else:
+        page["lastReviewed"] = condition.review.last_reviewed.isoformat()
         page["reviewedBy"] = {"@type": "Person", "name": condition.review.reviewed_by.name,
                               "jobTitle": condition.review.reviewed_by.role}
     return page

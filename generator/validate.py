@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -17,10 +17,12 @@ from . import rules
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
 from .references import walk
+from .pictures import FOLDER as PICTURES, check_pictures, uses_in
 from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSettings, Source, Strict, Term, TermKind,
                     WarningSign)
 
 REVIEW_WARNING_DAYS = 60
+MAX_DO_NOW = 3  # steps in a condition page's 'Do this now' box: with their drawings, they fit a phone's first screen
 MAX_SIGNS_PER_CARD = 5  # the NHS care-card pattern: at most 5 symptoms on a card
 NEAR_IDENTICAL = 0.8  # difflib ratio of two signs' word lists at or above which they say the same thing
 _SINGULAR = {"conditions": "condition", "causes": "cause", "remedies": "remedy", "terms": "term", "sources": "source",
@@ -34,16 +36,13 @@ class ValidContent:
     site: SiteSettings
     entries: dict[str, dict[str, Strict]]
     files: dict[tuple[str, str], str]  # (kind, id) -> file path as shown
+    pictures: dict[str, str] = field(default_factory=dict)  # drawing file name -> its checked <svg> markup
 
 
 def validate(
     loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True,
-    content_dir: Path | None = None,
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
-    """Validate loaded content; return it with all problems found (None if any is an error).
-
-    content_dir, if given, is where the source articles are looked for (rules.seeds_folder).
-    """
+    """Validate loaded content; return it with all problems found (None if any is an error)."""
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
@@ -93,6 +92,7 @@ def validate(
                     diagnostics.append(Diagnostic(doc.path, line, col, f"muscles[{i}]",
                         f"'{muscle}' is a glossary word (kind: {term.kind.value}), not a muscle; "
                         "list only terms with kind: muscle here"))
+            diagnostics.extend(_check_do_now(doc, entry))
             for i, rel in enumerate(entry.related):
                 if rel.condition == entry.id:
                     line, col = doc.position(("related", i, "condition"))
@@ -103,10 +103,14 @@ def validate(
             diagnostics.extend(_check_review(doc, review, today, overdue_is_error))
 
     diagnostics.extend(_check_safety(docs, entries))
-    diagnostics.extend(rules.check(docs, entries, loaded, site, content_dir, diagnostics))
+    diagnostics.extend(rules.check(docs, entries, loaded, site, loaded.content_dir, diagnostics))
+    pictures, problems = check_pictures(
+        loaded.content_dir / PICTURES if loaded.content_dir else None, f"{loaded.shown_as}/{PICTURES}",
+        (use for key, doc in docs.items() for use in uses_in(key[0], entries[key[0]][key[1]], doc.path, doc.position)))
+    diagnostics += problems
     if any(d.severity is Severity.ERROR for d in diagnostics) or site is None:
         return None, diagnostics
-    return ValidContent(site, entries, files), diagnostics
+    return ValidContent(site, entries, files, pictures), diagnostics
 
 
 def _model(doc: Document, model: type[BaseModel], diagnostics: list[Diagnostic]) -> Any:
@@ -299,6 +303,21 @@ def _check_references(
             hint = did_you_mean(str(ref), entries[target])
             yield Diagnostic(doc.path, line, col, field_path(loc),
                 f"unknown {_SINGULAR[target]} '{ref}'{hint}; it must be the id of a file in content/{target}/")
+
+
+def _check_do_now(doc: Document, condition: Condition) -> Iterator[Diagnostic]:
+    """The 'Do this now' box at the top of a condition page holds at most 3 of its 'during' steps, never other steps."""
+    for i, step in enumerate(condition.prevention):
+        if step.do_now:
+            line, col = doc.position(("prevention", i, "do_now"))
+            yield Diagnostic(doc.path, line, col, f"prevention[{i}].do_now",
+                             "only steps under during: go in the 'Do this now' box; remove do_now here")
+    marked = sum(step.do_now for step in condition.during)
+    if marked > MAX_DO_NOW:
+        line, col = doc.position(("during",))
+        yield Diagnostic(doc.path, line, col, "during",
+            f"{marked} steps have do_now: true; mark at most {MAX_DO_NOW}, those for the moment of pain (the 'Do this "
+            "now' box at the top of the page must fit a phone's first screen)")
 
 
 def _check_review(doc: Document, review: Any, today: dt.date, overdue_is_error: bool) -> Iterator[Diagnostic]:

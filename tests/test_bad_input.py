@@ -3,7 +3,7 @@
 tests/test_cases.py checks what `validate` prints for each folder in tests/cases/bad/.
 Here each case is built with `python -m generator build` in a throwaway copy of
 the project, as an editor or CI would build it, next to a site/ from an earlier
-good build. All 74 cases run with a previous site/; one case of each class also
+good build. Every case runs with a previous site/; one case of each class also
 runs with no site/ at all. In-process, an audit hook proves that loading a case
 opens no file outside the content tree and starts no process.
 """

@@ -37,7 +37,8 @@ def test_front_matter_has_title_description_tags_and_structured_data(minimal_con
     assert meta["description"] == "A sudden tight pain in the calf."
     assert meta["tags"] == ["Calf cramp", "charley horse", "Leg"]  # the words readers search with
     data = json.loads(meta["structured_data"])
-    assert data["@type"] == "MedicalWebPage" and data["lastReviewed"] == "2026-11-21"
+    # No clinician has reviewed the page: its date is when it was updated, not a review.
+    assert data["@type"] == "MedicalWebPage" and data["dateModified"] == "2026-11-21" and "lastReviewed" not in data
     assert data["about"]["alternateName"] == ["charley horse"]
     assert [c["name"] for c in data["about"]["cause"]] == ["Not drinking enough (dehydration)", "Tired muscles"]
 
@@ -94,3 +95,49 @@ def test_tidy_puts_one_blank_line_around_headings() -> None:
     from generator.render import _tidy
 
     assert _tidy("# Title\nText\n## Part\n\n\n- item\n## End") == "# Title\n\nText\n\n## Part\n\n- item\n\n## End"
+
+
+def test_a_page_says_last_updated_until_a_clinician_reviews_it_then_names_them(minimal_content: Path) -> None:
+    calf = rendered(minimal_content).pages["conditions/calf-cramp.md"]
+    assert "Last updated: 21 November 2026" in calf and "Page last reviewed" not in calf and "Reviewed by" not in calf
+    path = minimal_content / "conditions" / "calf-cramp.yaml"
+    path.write_text(re.sub(r"review: \{(.*)\}", r"review: {\1, reviewed_by: {name: Dr Ann Lee, role: Consultant in sports medicine}}",
+                           path.read_text()))
+    calf = rendered(minimal_content).pages["conditions/calf-cramp.md"]
+    assert "Reviewed by Dr Ann Lee, Consultant in sports medicine." in calf
+    assert "Page last reviewed: 21 November 2026" in calf and "Last updated" not in calf
+    data = json.loads(front_matter(calf)["structured_data"])
+    assert data["lastReviewed"] == "2026-11-21" and data["reviewedBy"]["name"] == "Dr Ann Lee"
+
+
+def test_was_this_page_helpful_is_a_mailto_link_naming_the_page_only_when_the_site_has_an_address(
+        minimal_content: Path) -> None:
+    assert "feedback_url" not in front_matter(rendered(minimal_content).pages["conditions/calf-cramp.md"])
+    site = minimal_content / "site.yaml"
+    site.write_text(site.read_text() + "feedback_email: feedback@example.org\n")
+    url = front_matter(rendered(minimal_content).pages["conditions/calf-cramp.md"])["feedback_url"]
+    assert url.startswith("mailto:feedback@example.org?subject=Was%20this%20page%20helpful%3F%20Calf%20cramp&body=")
+    assert "conditions%2Fcalf-cramp.md" in url
+
+
+def test_do_this_now_holds_the_marked_steps_with_their_drawings_and_the_rest_follow_the_warning_signs(
+        minimal_content: Path) -> None:
+    (minimal_content / "pictures").mkdir()
+    (minimal_content / "pictures" / "stretch.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A stretch</title><path d="M0 0H9"/></svg>')
+    path = minimal_content / "conditions" / "calf-cramp.yaml"
+    path.write_text(path.read_text().replace(
+        "during:\n  - text: Stretch the calf.\n    remedy: stretch-calf\n",
+        "during:\n  - text: Put a light on.\n  - text: Stretch the calf.\n    remedy: stretch-calf\n    do_now: true\n"
+        "    picture: {file: stretch.svg, alt: A person stretching the calf.}\n  - text: Rub it.\n    do_now: true\n"))
+    calf = rendered(minimal_content).pages["conditions/calf-cramp.md"]
+    box = calf.split('<div class="do-now"', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r"^\d\. .*$", box, re.M) == [
+        '1. <svg class="drawing drawing--small" role="img" aria-label="A person stretching the calf." focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M0 0H9"/></svg>Stretch the calf.',
+        "2. Rub it."]
+    assert "[Warning signs: when to get help](#when-to-get-help)" in box
+    more = calf.split("## More you can do during a cramp", 1)[1]
+    assert calf.index("## When to get help") < calf.index("## More you can do during a cramp")
+    assert "- Put a light on." in more and "Stretch the calf." not in more.split("##", 1)[0]
+    assert "Read more" not in calf and "## More about these remedies\n\n- [Stretch the calf](../remedies/stretch-calf.md)" in calf

@@ -1,8 +1,9 @@
 """Take screenshots of a built site at phone and desktop widths: `python tests/browser/screenshots.py SITE_DIR OUT_DIR`.
 
-Shoots the home page and the first condition page (or the pages named after
-the two folders), in the light and dark schemes, as PNG files: the whole page,
-and the first screen a reader sees before scrolling.
+Shoots the home page, the first condition page and the first remedy page with
+drawings (or the pages named after the two folders), in the light and dark
+schemes, as PNG files: the whole page, and the first screen a reader sees
+before scrolling; and each page as printed from the dark scheme.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def default_pages(site_dir: Path) -> list[str]:
     conditions = sorted(p.parent.name for p in (site_dir / "conditions").glob("*/index.html"))
-    return ["", *(f"conditions/{name}/" for name in conditions[:1])]
+    drawn = sorted(p.parent.name for p in (site_dir / "remedies").glob("*/index.html")
+                   if 'class="drawing' in p.read_text(encoding="utf-8"))
+    return ["", *(f"conditions/{name}/" for name in conditions[:1]), *(f"remedies/{name}/" for name in drawn[:1])]
 
 
 def shoot(site_dir: Path, out_dir: Path, pages: list[str]) -> list[Path]:
@@ -51,6 +54,12 @@ def shoot(site_dir: Path, out_dir: Path, pages: list[str]) -> list[Path]:
                         first_screen = out_dir / f"{name}-{size}-{scheme}-first-screen.png"
                         page.screenshot(path=first_screen)  # what a reader sees before scrolling
                         written += [target, first_screen]
+                        if size == "desktop" and scheme == "dark":  # printing from dark mode must give a light page
+                            page.emulate_media(media="print")
+                            printed = out_dir / f"{name}-print.png"
+                            page.screenshot(path=printed, full_page=True)
+                            page.emulate_media(media="screen")
+                            written.append(printed)
                     page.close()
             browser.close()
     finally:
