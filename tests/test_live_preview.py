@@ -137,18 +137,19 @@ BANNER = "cramp-preview-errors"  # the class of the preview's error banner
 
 
 def test_a_save_rebuilds_only_the_changed_pages(preview: Preview) -> None:
-    condition = preview.content / "conditions" / "calf-cramp.yaml"
-    edit(condition, "title: Calf cramp", "title: Calf cramp after sport")
-    preview.wait_for("the new title", lambda: "Calf cramp after sport" in preview.page("conditions/calf-cramp/"))
-    rebuilt = re.findall(r"Rebuilt (\d+) changed and removed (\d+) pages", preview.output())
-    assert rebuilt, preview.output()
+    term = preview.content / "terms" / "calf-muscle.yaml"
+    edit(term, "definition: The muscle at the back", "definition: The big muscle at the back")
+    preview.wait_for("the new definition", lambda: "The big muscle at the back" in preview.page("glossary/calf-muscle/"))
+    rebuilt = re.compile(r"(\d+) pages changed, (\d+) removed; built (\d+) in")
+    preview.wait_for("the rebuild's line in the terminal", lambda: bool(rebuilt.search(preview.output())))
+    changed, _, built = rebuilt.findall(preview.output())[-1]
     pages = len(re.findall(r"<loc>", preview.page("sitemap.xml")))
-    assert 0 < int(rebuilt[-1][0]) < pages, f"{rebuilt[-1][0]} of {pages} pages rebuilt"
+    assert 0 < int(built) == int(changed) < pages, f"{built} of {pages} pages rebuilt"
     assert preview.output().count("Cleaning site directory") == 1, "a save rebuilt the whole site"
-    preview.wait_for("the new title in the search index",
-                     lambda: "Calf cramp after sport" in preview.page("search/search_index.json"))
+    preview.wait_for("the new definition in the search index",
+                     lambda: "The big muscle at the back" in preview.page("search/search_index.json"))
     index = preview.page("search/search_index.json")
-    assert index.count('"location":"conditions/calf-cramp/"') == 1, "the page is in the search index once"
+    assert index.count('"location":"glossary/calf-muscle/"') == 1, "the page is in the search index once"
 
 
 def test_a_new_page_and_a_deleted_page_show(preview: Preview) -> None:
@@ -169,7 +170,7 @@ def test_errors_show_on_every_page_until_the_content_is_valid(started: tuple[Pre
                                                              tmp_path: Path) -> None:
     preview, _ = started
     condition = preview.content / "conditions" / "calf-cramp.yaml"
-    rebuilds = preview.output().count("Rebuilt ")
+    rebuilds = preview.output().count(" pages changed, ")
     edit(condition, "title: Calf cramp", "title: Calf cramp: at night")
     preview.wait_for("the banner", lambda: BANNER in preview.page("about/"))
     page = preview.page("conditions/calf-cramp/")
@@ -177,7 +178,7 @@ def test_errors_show_on_every_page_until_the_content_is_valid(started: tuple[Pre
     banner = page[page.index(BANNER):]
     assert re.search(r"<code>content/conditions/calf-cramp\.yaml:2:\d+</code>", banner), banner[:2000]
     assert "put all of the text in double quotes" in banner, "the message says how to fix it"
-    assert preview.output().count("Rebuilt ") == rebuilds, "an invalid save rebuilt pages"
+    assert preview.output().count(" pages changed, ") == rebuilds, "an invalid save rebuilt pages"
     on_disk = [path for path in (tmp_path / "tmp").rglob("*.html") if BANNER in path.read_text(errors="replace")]
     assert not on_disk, "the banner is added as pages are served, never written"
 
