@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -149,6 +150,7 @@ def _signals_end_the_preview() -> Iterator[None]:
 
     ending = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
     saved = {s: signal.signal(s, interrupt) for s in ending}
+    _end_with_parent()
     try:
         yield
     finally:
@@ -285,6 +287,7 @@ class GeneratorPlugin(BasePlugin):
         assert server is not None
         with server.answering():
             result = self._generate(self.config)
+            generated = time.perf_counter() - started
             had_problems = bool(self.problems)
             if not result.ok:
                 self.problems = errors(result.diagnostics)
@@ -301,12 +304,15 @@ class GeneratorPlugin(BasePlugin):
             self._keep(result)
             self._take_changes(new, changed, removed, nav_changed)
             built, reloaded = self._build_stale(server)
-            if (had_problems or built) and not reloaded:
+            if (had_problems or built) and reloaded is None:
                 server.reload_browsers()
+                reloaded = time.perf_counter()
         left = len(self.stale_markdown) + len(self.stale_layout)
-        log.info("%d pages changed, %d removed%s; built %d in %.2f s%s", len(changed), len(removed),
-                 ", the navigation changed" if nav_changed else "", built, time.perf_counter() - started,
-                 f"; {left} left for after the next save's" if left else "")
+        log.info("%d pages changed, %d removed%s; built %d in %.2f s (generator %.2f s; browsers reloaded at %s)%s",
+                 len(changed), len(removed), ", the navigation changed" if nav_changed else "", built,
+                 time.perf_counter() - started, generated,
+                 "-" if reloaded is None else f"{reloaded - started:.2f} s",
+                 f"; {left} left for after the next save" if left else "")
 
     def _take_changes(self, pages: dict[str, str], changed: list[str], removed: list[str], nav_changed: bool) -> None:
         """Give MkDocs' files the new Markdown and navigation; mark which pages must be built again."""
@@ -344,10 +350,10 @@ class GeneratorPlugin(BasePlugin):
         self.stale_markdown.update(changed)
         self.stale_layout -= self.stale_markdown
 
-    def _build_stale(self, server: _PreviewServer) -> tuple[int, bool]:
+    def _build_stale(self, server: _PreviewServer) -> tuple[int, float | None]:
         """Build the stale pages, those a browser showed lately first, and reload the browsers once those are.
 
-        Returns the number of pages built and whether the browsers were reloaded.
+        Returns the number of pages built and when the browsers were reloaded (perf_counter), if they were.
         """
         config, files = self.config, self.files
         viewed = server.recently_viewed()  # page addresses, the latest first
@@ -357,7 +363,7 @@ class GeneratorPlugin(BasePlugin):
         last_viewed = max((i for i, file in enumerate(stale) if file.url in rank), default=-1)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
         search = _search_index(config)
-        built, reloaded = 0, False
+        built, reloaded = 0, None
         for i, file in enumerate(stale):
             if server.change_pending():
                 break
@@ -374,7 +380,7 @@ class GeneratorPlugin(BasePlugin):
             built += 1
             if i == last_viewed:
                 server.reload_browsers()
-                reloaded = True
+                reloaded = time.perf_counter()
         if built:
             config.plugins.on_post_build(config=config)  # Material writes the search index
         return built, reloaded
@@ -613,6 +619,20 @@ def _write_in_one_step(path: Path, data: bytes) -> None:
     partial = path.with_name(f".{path.name}.writing")
     partial.write_bytes(data)
     os.replace(partial, path)
+
+
+def _end_with_parent() -> None:
+    """On Linux, have SIGTERM sent to this process when the program that started it ends.
+
+    `make serve` ended by SIGHUP (as a tool may end it by its process id) dies without passing the
+    signal on; the preview would be left holding the port. Elsewhere this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is not None:
+        pr_set_pdeathsig = 1
+        prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
 
 
 def _snapshot(paths: list[Path]) -> dict[str, int]:

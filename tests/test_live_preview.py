@@ -236,3 +236,28 @@ def test_a_busy_port_is_one_sentence(tmp_path: Path) -> None:
     assert done.stderr.strip().splitlines()[-1] == f"port {port} is in use; stop the other preview or use --port"
     assert "Traceback" not in done.stderr + done.stdout
     assert not list(tmp_path.glob("cramp-preview-*")), "the preview left its temporary folder"
+
+
+def test_the_preview_ends_with_the_program_that_started_it(tmp_path: Path) -> None:
+    """`make serve` ended by SIGHUP dies without passing the signal on; the preview must not outlive it."""
+    project = make_project(tmp_path / "project", MINIMAL)
+    port = free_port()
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "generator", "serve", "--address", f"127.0.0.1:{port}", "--allow-overdue"]
+    starter = f"import subprocess, sys; subprocess.run({command!r}, stdout=sys.stdout, stderr=sys.stdout)"
+    with log.open("w") as out:
+        parent = subprocess.Popen([sys.executable, "-c", starter], cwd=project,
+                                  env={**clean_env(), "TMPDIR": str(tmp_path)}, stdout=out, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    preview = Preview(f"http://127.0.0.1:{port}/", project / "content", log)
+    try:
+        preview.wait_for("the first page", lambda: "Calf cramp" in preview.page("conditions/calf-cramp/"))
+        parent.send_signal(signal.SIGHUP)  # the starter only; its default action ends it at once
+        parent.wait(timeout=WAIT_SECONDS)
+        preview.wait_for("the port freed", lambda: port_is_free(port))
+        preview.wait_for("the temporary site removed", lambda: not list(tmp_path.glob("cramp-preview-*")))
+    finally:
+        try:
+            os.killpg(parent.pid, signal.SIGKILL)  # the starter's process group: anything left of this test
+        except ProcessLookupError:
+            pass
