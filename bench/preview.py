@@ -9,7 +9,7 @@ For each size (3 = the real content/, else synthetic conditions) it starts the r
   the longest any one of those requests took, whatever it was waiting for;
 - cpu: the server's own CPU seconds per save (user + system), steadier than the clock on a busy machine;
 - memory: the server's resident memory after the first build and after `--memory-saves` further
-  saves (at `--memory-size`, by default the largest size), each waited for as above.
+  saves (at the `--memory-size` sizes, by default the largest), each waited for as above.
 
 Usage: python bench/preview.py [--sizes 3 100 1000] [--saves 3] [--memory-saves 20] [--json FILE]
 Printed by `make bench` (bench/run.py) as its own table; never asserted by the tests.
@@ -202,14 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[REAL_SIZE, 100, 1000])
     parser.add_argument("--saves", type=int, default=3)
     parser.add_argument("--memory-saves", type=int, default=20, help="saves to measure memory over; 0: none")
-    parser.add_argument("--memory-size", type=int, help="the size to measure memory at (default: the largest)")
+    parser.add_argument("--memory-size", type=int, nargs="+", help="the sizes to measure memory at (default: the largest)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     rows = []
-    memory_size = args.memory_size if args.memory_size is not None else max(args.sizes)
+    memory_sizes = args.memory_size or [max(args.sizes)]
     for n in args.sizes:
         print(f"measuring the preview at n={n} ...", file=sys.stderr, flush=True)
-        rows.append(measure(n, saves=args.saves, memory_saves=args.memory_saves if n == memory_size else 0))
+        rows.append(measure(n, saves=args.saves, memory_saves=args.memory_saves if n in memory_sizes else 0))
         print(asdict(rows[-1]), file=sys.stderr, flush=True)
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2) + "\n", encoding="utf-8")
