@@ -294,6 +294,7 @@ class GeneratorPlugin(BasePlugin):
                 log.error("The content has errors; the preview shows them on every page, over the last good "
                           "version.\n%s", format_report(self.problems))
                 server.reload_browsers()
+                self._build_stale(server)  # what an interrupted rebuild left of the last good version
                 return
             self.problems = []
             assert result.rendered is not None
