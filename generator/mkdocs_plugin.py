@@ -5,6 +5,13 @@ and hands its pages to MkDocs in memory (File.generated), so nothing is ever wri
 watched content folder. MkDocs keeps a plugin that has on_startup for the whole of `mkdocs serve`,
 so the plugin's state (the last good pages, the compiled theme) lives on the instance.
 
+The live preview (`serve`) runs MkDocs' own build once, then MkDocs' live-reload server with the
+plugin's `rebuild` as its builder: it keeps MkDocs' objects of that build (config, files, nav,
+theme environment) and, after each save, renders and lays out only the pages whose Markdown
+changed, with MkDocs' own page functions. Besides the public API it leans on a few of MkDocs'
+inner names (`_populate_page`, the live-reload server's epoch and rebuild flags), the same in
+ProperDocs; the preview's tests exercise each of them on both engines.
+
 It works with MkDocs 1.6 and with ProperDocs, its maintained continuation: MkDocs where it is
 installed, else ProperDocs, whose `properdocs.replacement` makes every `mkdocs.*` import (ours and
 Material's) load ProperDocs' module. The generator itself knows nothing of either; moving to
