@@ -151,11 +151,15 @@ class PortInUse(Exception):
 
 @contextmanager
 def _signals_end_the_preview() -> Iterator[None]:
-    """SIGTERM (an editor's tool ending the preview) and SIGHUP (its terminal closed) end it as Ctrl-C does."""
+    """SIGTERM (an editor's tool ending the preview) and SIGHUP (its terminal closed) end it as Ctrl-C does.
+
+    SIGINT too, even where it was ignored when the command started (a job started in the background
+    by a script inherits that), so Ctrl-C or `kill -INT` always ends the preview.
+    """
     def interrupt(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
-    ending = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    ending = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
     saved = {s: signal.signal(s, interrupt) for s in ending}
     _end_with_parent()
     try:
