@@ -58,8 +58,8 @@ publish-check: test  ## run the Pages workflow's checks and make the artifact it
 	    --exclude=.git --exclude=.github --exclude='.[^/]*' .
 	@echo "build/pages-artifact.tar: what the deploy step would publish from site/"
 
-serve: $(STAMP)  ## live preview on http://127.0.0.1:8000/
-	$(PY) -m generator serve --allow-overdue
+serve: $(STAMP)  ## live preview on http://127.0.0.1:8000/ (another port: make serve PORT=8001); stops with Ctrl-C
+	$(PY) -m generator serve --allow-overdue $(if $(PORT),--port $(PORT))
 
 validate: $(STAMP)  ## check the content and print every problem
 	$(PY) -m generator validate
@@ -100,7 +100,7 @@ clean:
 golden: $(STAMP)  ## refresh the expected output of the golden cases in tests/cases/
 	$(PY) -m pytest -q tests/test_cases.py --update-golden
 
-bench: $(STAMP)  ## time and size the site at 3 (the real content), 100 and 1,000 conditions; prints a table, writes bench.json
+bench: $(STAMP)  ## time and size the site and its live preview at 3 (the real content), 100 and 1,000 conditions; prints tables, writes bench.json
 	$(PY) bench/run.py --json bench.json
 
 measures: $(STAMP) $(BROWSER_TOOLS)  ## build site/, then print what a reader meets: phone screens, A4 pages, first-visit weight, axe at 390 and 1280

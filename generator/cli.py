@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("serve", "Live preview on http://127.0.0.1:8000/; saving a file updates the page.", _serve)
     content_options(p)
     p.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on (default: 127.0.0.1:8000)")
+    p.add_argument("--port", type=int, help="the port to serve on, with --address's host (default: 8000)")
     p = command("new", "Start a new page: write a skeleton file with every field and a note on what goes there.", _new)
     p.add_argument("kind", choices=scaffold.NEW_KINDS, help="what to add: " + ", ".join(scaffold.NEW_KINDS))
     p.add_argument("id", type=_new_id, metavar="ID",
@@ -187,8 +188,13 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     from . import mkdocs_plugin
 
-    return mkdocs_plugin.serve(args.address, content_dir=args.content.resolve(), today=args.today,
-                               overdue_is_error=not args.allow_overdue)
+    address = args.address if args.port is None else f"{args.address.rpartition(':')[0]}:{args.port}"
+    try:
+        return mkdocs_plugin.serve(address, content_dir=args.content.resolve(), today=args.today,
+                                   overdue_is_error=not args.allow_overdue)
+    except mkdocs_plugin.PortInUse as busy:
+        print(busy, file=sys.stderr)
+        return EXIT_CONTENT
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -5,6 +5,13 @@ and hands its pages to MkDocs in memory (File.generated), so nothing is ever wri
 watched content folder. MkDocs keeps a plugin that has on_startup for the whole of `mkdocs serve`,
 so the plugin's state (the last good pages, the compiled theme) lives on the instance.
 
+The live preview (`serve`) runs MkDocs' own build once, then MkDocs' live-reload server with the
+plugin's `rebuild` as its builder: it keeps MkDocs' objects of that build (config, files, nav,
+theme environment) and, after each save, renders and lays out only the pages whose Markdown
+changed, with MkDocs' own page functions. Besides the public API it leans on a few of MkDocs'
+inner names (`_populate_page`, the live-reload server's epoch and rebuild flags), the same in
+ProperDocs; the preview's tests exercise each of them on both engines.
+
 It works with MkDocs 1.6 and with ProperDocs, its maintained continuation: MkDocs where it is
 installed, else ProperDocs, whose `properdocs.replacement` makes every `mkdocs.*` import (ours and
 Material's) load ProperDocs' module. The generator itself knows nothing of either; moving to
@@ -16,13 +23,20 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import errno
+import html
 import importlib.util
 import logging
 import os
 import re
 import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,14 +46,18 @@ if importlib.util.find_spec("mkdocs") is None:
 
 import mkdocs
 from jinja2 import BytecodeCache
+from mkdocs.commands.build import _populate_page, get_context
 from mkdocs.commands.build import build as build_site
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
 
 from generator import pipeline
-from generator.diagnostics import Severity, errors, format_report
+from generator.diagnostics import Diagnostic, Severity, errors, format_report
 
 ENGINE_MODULE = mkdocs.__name__  # "mkdocs" or "properdocs": `python -m ENGINE_MODULE build` is its command line
 ENGINE = f"{'ProperDocs' if ENGINE_MODULE == 'properdocs' else 'MkDocs'} {mkdocs.__version__}"
@@ -86,28 +104,69 @@ def build(site_dir: Path, *, config_file: Path = Path("mkdocs.yml"), content_dir
 
 def serve(address: str, *, config_file: Path = Path("mkdocs.yml"), content_dir: Path | None = None,
           today: dt.date | None = None, overdue_is_error: bool = True) -> int:
-    """Live preview: rebuild and reload the browser when content, templates or mkdocs.yml change.
+    """Live preview on address (host:port): one full build, then only what each save changes.
 
-    Not strict: a failed rebuild makes MkDocs' server hold every request until the next good build,
-    so content errors are logged and the plugin hands MkDocs the last good pages instead.
+    Not strict: while the content has errors, the preview keeps the last good pages and shows every
+    error in a banner on each page (added as pages are served, so it is never in site/). The server
+    and its temporary site folder end with this call, however it ends: Ctrl-C, SIGTERM or SIGHUP.
+    Raises PortInUse, before building anything, when another program listens on the port.
     """
-    from mkdocs.commands.serve import serve as serve_site
-
+    host, _, port = address.rpartition(":")
+    site_dir = tempfile.mkdtemp(prefix="cramp-preview-")
     options = {"dev_addr": address, "strict": False, "docs_dir": _optional_str(content_dir),
                # pages at the root of the preview address, as printed, not under the published site's path
-               "site_url": f"http://{address}/"}
-    with _engine_log():
-        try:
-            # The instance MkDocs keeps for every rebuild of this serve (see the module docstring).
-            plugin_of(load_config(str(config_file.resolve()), **options)).configure(
-                today=today, overdue_is_error=overdue_is_error)
-            serve_site(config_file=str(config_file.resolve()), livereload=True, **options)
-        except (Abort, ConfigurationError) as failed:
-            log.error(failed.message)
-            return 1
-        except KeyboardInterrupt:
-            pass
+               "site_url": f"http://{address}/", "site_dir": site_dir}
+    try:
+        with _engine_log(), _signals_end_the_preview():
+            try:
+                config = load_config(str(config_file.resolve()), **options)
+                plugin = plugin_of(config)
+                plugin.configure(today=today, overdue_is_error=overdue_is_error)
+                server = _PreviewServer(plugin, host=host, port=int(port), root=site_dir)
+                server.listen()
+                plugin.preview(server.url, reload=lambda: load_config(str(config_file.resolve()), **options))
+                config.plugins.on_startup(command="serve", dirty=False)
+                try:
+                    plugin.full_build(config)
+                    for path in (config.docs_dir, config.config_file_path, TEMPLATES, *plugin.theme_dirs(config)):
+                        server.watch(str(path))
+                    server.serve()
+                finally:
+                    server.shutdown()
+                    config.plugins.on_shutdown()
+            except (Abort, ConfigurationError) as failed:
+                log.error(failed.message)
+                return 1
+            except KeyboardInterrupt:  # Ctrl-C, or SIGTERM or SIGHUP (see _signals_end_the_preview)
+                log.info("Stopped the preview.")
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+class PortInUse(Exception):
+    def __init__(self, port: int) -> None:
+        super().__init__(f"port {port} is in use; stop the other preview or use --port")
+
+
+@contextmanager
+def _signals_end_the_preview() -> Iterator[None]:
+    """SIGTERM (an editor's tool ending the preview) and SIGHUP (its terminal closed) end it as Ctrl-C does.
+
+    SIGINT too, even where it was ignored when the command started (a job started in the background
+    by a script inherits that), so Ctrl-C or `kill -INT` always ends the preview.
+    """
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    ending = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    saved = {s: signal.signal(s, interrupt) for s in ending}
+    _end_with_parent()
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
 
 
 def plugin_of(config: Any) -> GeneratorPlugin:
@@ -171,7 +230,11 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 class GeneratorPlugin(BasePlugin):
-    """Runs the generator once per build and gives MkDocs its pages, navigation and page dates."""
+    """Runs the generator once per build and gives MkDocs its pages, navigation and page dates.
+
+    In the live preview (`serve`, above) it is also the builder after the first build: `rebuild`
+    re-runs the generator and hands MkDocs only the pages whose Markdown changed.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,17 +244,182 @@ class GeneratorPlugin(BasePlugin):
         self.command = "build"
         self.last_good: pipeline.Result | None = None  # shown by `serve` while the content has errors
         self.pages: dict[str, str] = {}
+        self.nav_source: Any = None  # the generator's navigation, as in mkdocs.yml's nav:
         self.content_date = ""
         self.theme_bytecode = _MemoryBytecodeCache()
+        self.problems: list[Diagnostic] = []  # the content's errors while it has any (preview only)
+        # The live preview's state: MkDocs' own objects from the last build, changed in place by rebuild().
+        self.serve_url = ""
+        self.reload: Callable[[], Any] | None = None
+        self.config: Any = None
+        self.files: Any = None
+        self.nav: Any = None
+        self.env: Any = None
+        self.engine_files: dict[str, int] = {}
+        self.server: _PreviewServer | None = None
+        self.stale_markdown: set[str] = set()  # pages whose Markdown changed and that are not built yet
+        self.stale_layout: set[str] = set()  # pages to lay out again in a new navigation
 
     def configure(self, *, today: dt.date | None, overdue_is_error: bool,
                   prepared: pipeline.Result | None = None) -> None:
         self.today, self.overdue_is_error, self.prepared = today, overdue_is_error, prepared
 
-    def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+    def preview(self, serve_url: str, *, reload: Callable[[], Any]) -> None:
+        """Serve mode: pages for serve_url; reload() reads mkdocs.yml again after it or the theme changes."""
+        self.serve_url, self.reload = serve_url, reload
 
-    def on_config(self, config: Any) -> Any:
+    # --- the live preview's builds -------------------------------------------------
+
+    def full_build(self, config: Any) -> None:
+        """Every page, as `mkdocs serve` builds them: at start-up and after mkdocs.yml or the theme changes."""
+        config.site_url = self.serve_url
+        build_site(config, serve_url=self.serve_url)
+        self.engine_files = _snapshot(self._engine_paths(config))
+
+    def rebuild(self) -> None:
+        """The preview's builder after a save: rebuild only the pages whose Markdown changed.
+
+        Requests are answered all along, from the last build's pages: the generator writes nothing
+        served, and each page's HTML replaces its file in one step. The pages a browser showed most
+        recently are built first and the browsers reload as soon as those are written; the other
+        changed pages follow. An invalid save builds nothing: the browsers reload to show the errors'
+        banner over the last good pages. Every page is laid out again only when the navigation
+        changed. A further save stops the work between two pages, and the next rebuild takes up
+        what is left, so a save never waits for the one before it to finish.
+        """
+        started = time.perf_counter()
+        if _snapshot(self._engine_paths(self.config)) != self.engine_files:
+            log.info("mkdocs.yml or the theme changed: building every page again")
+            assert self.reload is not None
+            self.stale_markdown, self.stale_layout = set(), set()
+            self.full_build(self.reload())  # MkDocs' server holds requests meanwhile, as the site folder is emptied
+            return
+        server = self.server
+        assert server is not None
+        with server.answering():
+            result = self._generate(self.config)
+            generated = time.perf_counter() - started
+            had_problems = bool(self.problems)
+            if not result.ok:
+                self.problems = errors(result.diagnostics)
+                log.error("The content has errors; the preview shows them on every page, over the last good "
+                          "version.\n%s", format_report(self.problems))
+                server.reload_browsers()
+                self._build_stale(server)  # what an interrupted rebuild left of the last good version
+                return
+            self.problems = []
+            assert result.rendered is not None
+            old, new = self.pages, result.rendered.pages
+            changed = [path for path, markdown in new.items() if old.get(path) != markdown]
+            removed = [path for path in old if path not in new]
+            nav_changed = result.rendered.nav != self.nav_source
+            self._keep(result)
+            self._take_changes(new, changed, removed, nav_changed)
+            built, reloaded = self._build_stale(server)
+            if (had_problems or built) and reloaded is None:
+                server.reload_browsers()
+                reloaded = time.perf_counter()
+        left = len(self.stale_markdown) + len(self.stale_layout)
+        log.info("%d pages changed, %d removed%s; built %d in %.2f s (generator %.2f s; browsers reloaded at %s)%s",
+                 len(changed), len(removed), ", the navigation changed" if nav_changed else "", built,
+                 time.perf_counter() - started, generated,
+                 "-" if reloaded is None else f"{reloaded - started:.2f} s",
+                 f"; {left} left for after the next save" if left else "")
+
+    def _take_changes(self, pages: dict[str, str], changed: list[str], removed: list[str], nav_changed: bool) -> None:
+        """Give MkDocs' files the new Markdown and navigation; mark which pages must be built again."""
+        config, files = self.config, self.files
+        search = _search_index(config)
+        if search is not None and (changed or removed):  # their entries come back as each page is built
+            gone = {_url_of(path, config) for path in (*changed, *removed)}
+            search.entries = [e for e in search.entries if e["location"].partition("#")[0] not in gone]
+        for path in removed:
+            file = files.get_file_from_path(path)
+            if file is not None:
+                files.remove(file)
+                Path(file.abs_dest_path).unlink(missing_ok=True)
+            self.stale_markdown.discard(path)
+            self.stale_layout.discard(path)
+        added = []
+        for path in changed:
+            file = files.get_file_from_path(path)
+            if file is None:
+                added.append(File.generated(config, path, content=pages[path]))
+                files.append(added[-1])
+            else:
+                file.content_string = pages[path]
+        if added:
+            set_exclusions(files, config)
+        if nav_changed:
+            config["nav"] = self.nav_source
+            self.nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+            for title, page in _nav_titles(self.nav_source, files):
+                page.title = title
+            self.stale_layout = {f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)}
+        for file in added:
+            if file.page is None:
+                Page(None, file, config)
+        self.stale_markdown.update(changed)
+        self.stale_layout -= self.stale_markdown
+
+    def _build_stale(self, server: _PreviewServer) -> tuple[int, float | None]:
+        """Build the stale pages, those a browser showed lately first, and reload the browsers once those are.
+
+        Returns the number of pages built and when the browsers were reloaded (perf_counter), if they were.
+        """
+        config, files = self.config, self.files
+        viewed = server.recently_viewed()  # page addresses, the latest first
+        rank = {url: i for i, url in enumerate(viewed)}
+        stale = [files.get_file_from_path(path) for path in (*self.stale_markdown, *self.stale_layout)]
+        stale.sort(key=lambda file: rank.get(file.url, len(rank)))
+        last_viewed = max((i for i, file in enumerate(stale) if file.url in rank), default=-1)
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        search = _search_index(config)
+        built, reloaded = 0, None
+        for i, file in enumerate(stale):
+            if server.change_pending():
+                break
+            if file.src_uri in self.stale_markdown:
+                _populate_page(file.page, config, files)
+                self._lay_out(file.page, doc_files)
+                self.stale_markdown.discard(file.src_uri)
+            else:  # the same content in a new navigation: its search entries are already there
+                entries = None if search is None else len(search.entries)
+                self._lay_out(file.page, doc_files)
+                if entries is not None:
+                    del search.entries[entries:]
+                self.stale_layout.discard(file.src_uri)
+            built += 1
+            if i == last_viewed:
+                server.reload_browsers()
+                reloaded = time.perf_counter()
+        if built and not (self.stale_markdown or self.stale_layout):
+            config.plugins.on_post_build(config=config)  # Material writes the search index (once all is built)
+        return built, reloaded
+
+    def _lay_out(self, page: Any, doc_files: Any) -> None:
+        """MkDocs' _build_page for one page, but the HTML replaces the page's file in one step."""
+        config = self.config
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(self.nav, doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
+            output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+        finally:
+            page.active = False
+            config._current_page = None
+        _write_in_one_step(Path(page.file.abs_dest_path), output.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def _keep(self, result: pipeline.Result) -> None:
+        assert result.rendered is not None and result.site is not None
+        self.last_good = result
+        self.content_date = _newest_review(result.site)
+        self.pages = result.rendered.pages
+        self.nav_source = result.rendered.nav
+
+    def _generate(self, config: Any) -> pipeline.Result:
         result, self.prepared = self.prepared, None
         if result is None:
             result = pipeline.run(
@@ -200,24 +428,69 @@ class GeneratorPlugin(BasePlugin):
             )
         for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
             log.info(str(warning))  # review reminders must not fail a strict build
+        return result
+
+    def theme_dirs(self, config: Any) -> list[str]:
+        """The project's own theme folder (custom_dir), not the installed theme's."""
+        custom = config.theme.custom_dir
+        return [custom] if custom else []
+
+    def _engine_paths(self, config: Any) -> list[Path]:
+        paths = [Path(config.config_file_path)]
+        for folder in self.theme_dirs(config):
+            paths += sorted(p for p in Path(folder).rglob("*") if p.is_file())
+        return paths
+
+    def banner(self) -> bytes:
+        """The preview's banner listing the content's errors, as HTML; empty when there are none."""
+        if not self.problems:
+            return b""
+        items = "".join(
+            f'<li style="margin:.3em 0"><code>{html.escape(f"{d.file}:{d.line}:{d.column}")}</code> '
+            f'{html.escape(f"{d.field}: " if d.field else "")}{html.escape(d.message)}</li>'
+            for d in self.problems)
+        count = f"{len(self.problems)} error{'s' if len(self.problems) != 1 else ''}"
+        return (
+            '<div class="cramp-preview-errors" role="alert" style="position:relative;z-index:10;'
+            'background:#fff3cd;color:#1a1a1a;border-bottom:4px solid #b00020;padding:.8em 1.2em;'
+            'font:16px/1.4 system-ui,sans-serif;max-height:50vh;overflow:auto">'
+            f'<p style="margin:0 0 .4em"><strong>The content has {count}. This page is the last good version.'
+            '</strong> Fix each one and save; this box goes when the content is valid again. '
+            '(Only the preview shows it.)</p>'
+            f'<ul style="margin:0;padding-left:1.2em">{items}</ul></div>'
+        ).encode("utf-8")
+
+    # --- MkDocs' events ------------------------------------------------------------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: Any) -> Any:
+        result = self._generate(config)
         if not result.ok:
             report = format_report(errors(result.diagnostics))
             if self.command == "serve" and self.last_good is not None:
+                self.problems = errors(result.diagnostics)
                 log.error("The content has errors; still showing the last good version.\n%s", report)
                 result = self.last_good
             else:
                 raise PluginError(f"The content has errors; nothing was built.\n{report}")
-        assert result.rendered is not None and result.site is not None
-        self.last_good = result
-        self.content_date = _newest_review(result.site)
-        self.pages = result.rendered.pages
-        config["nav"] = result.rendered.nav
+        else:
+            self.problems = []
+        self._keep(result)
+        self.config = config
+        config["nav"] = self.nav_source
         return config
 
     def on_files(self, files: Any, *, config: Any) -> Any:
         for path, markdown in self.pages.items():
             files.append(File.generated(config, path, content=markdown))
+        self.files = files
         return files
+
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        self.nav = nav
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Any) -> str:
         """Date each page by its last review, not the build clock, so every build writes the same sitemap."""
@@ -237,11 +510,8 @@ class GeneratorPlugin(BasePlugin):
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         """Compile the theme's templates once per live-preview session, not on every rebuild."""
         env.bytecode_cache = self.theme_bytecode
+        self.env = env
         return env
-
-    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        server.watch(str(TEMPLATES))
-        return server
 
 
 # The ids MkDocs gives the templates' headings of those sections.
@@ -261,6 +531,155 @@ class _MemoryBytecodeCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Any) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+class _PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server that listens before the first build and shows the content's errors.
+
+    Listening first means a busy port is reported at once, not after a full build. Every HTML page it
+    serves gets the plugin's error banner (if any) at the top of its body: the pages on disk never do.
+    """
+
+    def __init__(self, plugin: GeneratorPlugin, *, host: str, port: int, root: str) -> None:
+        # MkDocs' polling, which sees one save as one change (the system's file events come in bursts, up
+        # to 0.5 s late, and would start a second rebuild), twice as often as MkDocs: a save is seen within
+        # 0.25 s. At 1,000 conditions the looks slow the generator's run by up to a fifth.
+        super().__init__(builder=plugin.rebuild, host=host, port=port, root=root, polling_interval=0.25)
+        self.plugin, self.port, self._listening = plugin, port, False
+        self.error_handler = self._not_found
+        self._viewed: dict[str, None] = {}  # page addresses asked for, oldest first
+        self._viewed_lock = threading.Lock()
+        plugin.server = self
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Answer requests during the block, although a rebuild is under way.
+
+        MkDocs' server holds every request from the start of a rebuild to its end, so that no page is
+        read half-written. The preview's rebuild writes each file in one step (or the generator runs,
+        which writes nothing served), so requests are answered from the pages there are. At the end
+        the browsers reload only if reload_browsers() was called.
+        """
+        with self._epoch_cond:
+            self._wanted_epoch = self._visible_epoch
+            self._epoch_cond.notify_all()
+        yield
+
+    def reload_browsers(self) -> None:
+        with self._epoch_cond:
+            self._visible_epoch = self._wanted_epoch = max(round(time.monotonic() * 1000), self._visible_epoch + 1)
+            self._epoch_cond.notify_all()
+
+    def change_pending(self) -> bool:
+        """Whether a file changed again since this rebuild began."""
+        with self._rebuild_cond:
+            return bool(self._want_rebuild)
+
+    def recently_viewed(self) -> list[str]:
+        """The addresses (as MkDocs' page.url) of the pages asked for lately, the latest first."""
+        with self._viewed_lock:
+            return list(reversed(self._viewed))
+
+    def serve_request(self, environ: dict[str, Any], start_response: Any) -> Any:
+        shown = [environ.get("PATH_INFO", "")]
+        if shown[0].startswith("/livereload/"):  # a browser waiting to reload the page it shows
+            shown = [urllib.parse.urlsplit(environ.get("HTTP_REFERER", "")).path]
+        for path in shown:
+            if path.endswith("/") or path.endswith(".html"):
+                url = path.lstrip("/").removesuffix("index.html")
+                with self._viewed_lock:
+                    self._viewed.pop(url, None)
+                    self._viewed[url] = None
+                    while len(self._viewed) > 20:
+                        del self._viewed[next(iter(self._viewed))]
+        return super().serve_request(environ, start_response)
+
+    def listen(self) -> None:
+        try:
+            super().server_bind()
+            super().server_activate()
+        except OSError as exc:
+            self.server_close()
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(self.port) from None
+            raise
+        self._listening = True
+
+    def server_bind(self) -> None:  # LiveReloadServer.serve() binds; listen() has done it already
+        if not self._listening:
+            super().server_bind()
+
+    def server_activate(self) -> None:
+        if not self._listening:
+            super().server_activate()
+
+    def _not_found(self, code: int) -> bytes | None:
+        page = Path(self.root, f"{code}.html")
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        banner = self.plugin.banner()
+        if banner:
+            body = re.search(rb"<body[^>]*>", content)
+            at = body.end() if body else 0
+            content = content[:at] + banner + content[at:]
+        return super()._inject_js_into_html(content, epoch)
+
+
+def _write_in_one_step(path: Path, data: bytes) -> None:
+    """Write a file under a temporary name, then rename it: a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.writing")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def _end_with_parent() -> None:
+    """On Linux, have SIGTERM sent to this process when the program that started it ends.
+
+    `make serve` ended by SIGHUP (as a tool may end it by its process id) dies without passing the
+    signal on; the preview would be left holding the port. Elsewhere this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is not None:
+        pr_set_pdeathsig = 1
+        prctl(pr_set_pdeathsig, int(signal.SIGTERM), 0, 0, 0)
+
+
+def _snapshot(paths: list[Path]) -> dict[str, int]:
+    """Each file's modification time, to tell whether any changed since the last look."""
+    return {str(p): p.stat().st_mtime_ns for p in paths if p.exists()}
+
+
+def _nav_titles(nav: Any, files: Any) -> Iterator[tuple[str, Any]]:
+    """(title, page) for every page that mkdocs.yml-style nav data names with a title."""
+    if isinstance(nav, list):
+        for item in nav:
+            yield from _nav_titles(item, files)
+    elif isinstance(nav, dict):
+        for title, value in nav.items():
+            if isinstance(value, str):
+                file = files.get_file_from_path(value)
+                if file is not None and file.page is not None:
+                    yield title, file.page
+            else:
+                yield from _nav_titles(value, files)
+
+
+def _search_index(config: Any) -> Any:
+    """Material's search index of this build (its entries are a plain list), or None without the search plugin."""
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if index is not None and isinstance(getattr(index, "entries", None), list):
+            return index
+    return None
+
+
+def _url_of(path: str, config: Any) -> str:
+    """The page address MkDocs gives a Markdown path (as in the search index's locations)."""
+    return File(path, "", "", config.use_directory_urls).url
 
 
 def _newest_review(site: Any) -> str:
