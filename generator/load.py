@@ -357,6 +357,9 @@ class ContentLoader(LOADER):  # type: ignore[misc, valid-type]
 def _yaml_error(exc: yaml.YAMLError, text: str, shown: str) -> Diagnostic:
     """The message for YAML the parser cannot read, at the place that needs fixing."""
     if isinstance(exc, yaml.MarkedYAMLError):
+        no_space = _missing_space(exc, text)
+        if no_space is not None:
+            return Diagnostic(shown, *no_space)
         problem = exc.problem or "could not be read"
         opened_at = "end of stream" in problem and exc.context_mark is not None  # where the quote was opened
         mark = (exc.context_mark if opened_at else exc.problem_mark) or exc.context_mark
@@ -377,6 +380,23 @@ def _yaml_error(exc: yaml.YAMLError, text: str, shown: str) -> Diagnostic:
         return Diagnostic(shown, raw.count(b"\n", 0, at) + 1, column, "", f"the file contains the invisible character "
                           f"U+{code:04X}; delete it (retype the text around it)")
     return Diagnostic(shown, 1, 1, "", f"YAML error: {' '.join(str(exc).split())}")
+
+
+_FIELD_WITHOUT_SPACE = re.compile(r"(\s*(?:- )?)([a-z_]+):(\S.*)")  # 'title:Calf cramps'
+
+
+def _missing_space(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str, str] | None:
+    """(line, column, field, message) for a field name with no space after its colon, the likeliest slip."""
+    mark = exc.context_mark
+    if mark is None or "could not find expected ':'" not in (exc.problem or ""):
+        return None
+    found = _FIELD_WITHOUT_SPACE.fullmatch(text.splitlines()[mark.line].rstrip())
+    if found is None:
+        return None
+    indent, name, value = found.groups()
+    return (mark.line + 1, len(indent) + len(name) + 2, name,
+            f"there is no space after the colon of '{name}:', so the line is not read as a field; "
+            f"write it as {name}: {value}")
 
 
 # What usually causes each YAML syntax error in a content file, and how to fix it.
