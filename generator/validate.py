@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -16,10 +15,9 @@ from pydantic import BaseModel, ValidationError
 from . import rules
 from .diagnostics import Diagnostic, Severity, did_you_mean, field_path
 from .load import Document, FieldPath, LoadedContent
-from .references import walk
+from .model import KINDS, REFERENCES, CareLevel, Condition, SiteSettings, Source, Strict, Term, TermKind, WarningSign
 from .pictures import FOLDER as PICTURES, check_pictures, uses_in
-from .model import (KINDS, REFERENCES, CareLevel, Condition, Lookalike, SiteSettings, Source, Strict, Term, TermKind,
-                    WarningSign)
+from .references import walk
 
 REVIEW_WARNING_DAYS = 60
 MAX_DO_NOW = 3  # steps in a condition page's 'Do this now' box: with their drawings, they fit a phone's first screen
