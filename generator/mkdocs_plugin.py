@@ -56,7 +56,7 @@ from mkdocs.structure.files import File, InclusionLevel, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
-from generator import pipeline
+from generator import pipeline, render
 from generator.diagnostics import Diagnostic, Severity, errors, format_report
 
 ENGINE_MODULE = mkdocs.__name__  # "mkdocs" or "properdocs": `python -m ENGINE_MODULE build` is its command line
@@ -242,8 +242,7 @@ class GeneratorPlugin(BasePlugin):
         self.overdue_is_error = True
         self.prepared: pipeline.Result | None = None  # handed over by the caller, for the next build only
         self.command = "build"
-        self.last_good: pipeline.Result | None = None  # shown by `serve` while the content has errors
-        self.pages: dict[str, str] = {}
+        self.pages: dict[str, str] = {}  # the last good Markdown, shown by `serve` while the content has errors
         self.nav_source: Any = None  # the generator's navigation, as in mkdocs.yml's nav:
         self.content_date = ""
         self.theme_bytecode = _MemoryBytecodeCache()
@@ -281,11 +280,12 @@ class GeneratorPlugin(BasePlugin):
 
         Requests are answered all along, from the last build's pages: the generator writes nothing
         served, and each page's HTML replaces its file in one step. The pages a browser showed most
-        recently are built first and the browsers reload as soon as those are written; the other
-        changed pages follow. An invalid save builds nothing: the browsers reload to show the errors'
-        banner over the last good pages. Every page is laid out again only when the navigation
-        changed. A further save stops the work between two pages, and the next rebuild takes up
-        what is left, so a save never waits for the one before it to finish.
+        recently are written and built first, and the browsers reload as soon as those are; then
+        every other page is written, and those that changed are built. An invalid save builds
+        nothing: the browsers reload to show the errors' banner over the last good pages. Every page
+        is laid out again only when the navigation changed. A further save stops the work between
+        two pages, and the next rebuild takes up what is left, so a save never waits for the one
+        before it to finish.
         """
         started = time.perf_counter()
         if _snapshot(self._engine_paths(self.config)) != self.engine_files:
@@ -297,10 +297,10 @@ class GeneratorPlugin(BasePlugin):
         server = self.server
         assert server is not None
         with server.answering():
-            result = self._generate(self.config)
+            result = self._generate(self.config, render_pages=False)
             generated = time.perf_counter() - started
             had_problems = bool(self.problems)
-            if not result.ok:
+            if result.site is None:
                 self.problems = errors(result.diagnostics)
                 log.error("The content has errors; the preview shows them on every page, over the last good "
                           "version.\n%s", format_report(self.problems))
@@ -308,32 +308,61 @@ class GeneratorPlugin(BasePlugin):
                 self._build_stale(server)  # what an interrupted rebuild left of the last good version
                 return
             self.problems = []
-            assert result.rendered is not None
-            old, new = self.pages, result.rendered.pages
-            changed = [path for path, markdown in new.items() if old.get(path) != markdown]
-            removed = [path for path in old if path not in new]
-            nav_changed = result.rendered.nav != self.nav_source
-            self._keep(result)
-            self._take_changes(new, changed, removed, nav_changed)
-            built, reloaded = self._build_stale(server)
+            jobs = render.page_jobs(result.site)
+            nav = render.navigation(result.site)
+            removed = [path for path in self.pages if path not in jobs]
+            nav_changed = nav != self.nav_source
+            self.nav_source, self.content_date = nav, _newest_review(result.site)
+            source_of = {file.url: file.src_uri for file in self.files.documentation_pages()}
+            viewed = [source_of[url] for url in server.recently_viewed() if source_of.get(url) in jobs]
+            changed = self._write(jobs, viewed, server)
+            self._take_changes(changed, removed, nav_changed)
+            count = len(changed)
+            built, reloaded = self._build_stale(server, viewed_only=True)
             if (had_problems or built) and reloaded is None:
+                server.reload_browsers()
+                reloaded = time.perf_counter()
+            changed = self._write(jobs, [path for path in jobs if path not in viewed], server)
+            self._take_changes(changed, [], False)
+            count += len(changed)
+            more, _ = self._build_stale(server)
+            built += more
+            if more and reloaded is None:
                 server.reload_browsers()
                 reloaded = time.perf_counter()
         left = len(self.stale_markdown) + len(self.stale_layout)
         log.info("%d pages changed, %d removed%s; built %d in %.2f s (generator %.2f s; browsers reloaded at %s)%s",
-                 len(changed), len(removed), ", the navigation changed" if nav_changed else "", built,
+                 count, len(removed), ", the navigation changed" if nav_changed else "", built,
                  time.perf_counter() - started, generated,
                  "-" if reloaded is None else f"{reloaded - started:.2f} s",
                  f"; {left} left for after the next save" if left else "")
 
-    def _take_changes(self, pages: dict[str, str], changed: list[str], removed: list[str], nav_changed: bool) -> None:
-        """Give MkDocs' files the new Markdown and navigation; mark which pages must be built again."""
+    def _write(self, jobs: dict[str, Callable[[], str]], paths: list[str], server: _PreviewServer) -> list[str]:
+        """Write these pages' Markdown, keep it, and return the paths whose Markdown changed.
+
+        A further save stops the writing; the pages not written keep their last Markdown, and the next
+        rebuild writes them again.
+        """
+        changed = []
+        for path in paths:
+            if server.change_pending():
+                break
+            markdown = jobs[path]()
+            if self.pages.get(path) != markdown:
+                self.pages[path] = markdown
+                changed.append(path)
+        return changed
+
+    def _take_changes(self, changed: list[str], removed: list[str], nav_changed: bool) -> None:
+        """Give MkDocs' files the new Markdown (self.pages) and navigation; mark which pages must be built again."""
+        pages = self.pages
         config, files = self.config, self.files
         search = _search_index(config)
         if search is not None and (changed or removed):  # their entries come back as each page is built
             gone = {_url_of(path, config) for path in (*changed, *removed)}
             search.entries = [e for e in search.entries if e["location"].partition("#")[0] not in gone]
         for path in removed:
+            del self.pages[path]
             file = files.get_file_from_path(path)
             if file is not None:
                 files.remove(file)
@@ -362,15 +391,18 @@ class GeneratorPlugin(BasePlugin):
         self.stale_markdown.update(changed)
         self.stale_layout -= self.stale_markdown
 
-    def _build_stale(self, server: _PreviewServer) -> tuple[int, float | None]:
+    def _build_stale(self, server: _PreviewServer, *, viewed_only: bool = False) -> tuple[int, float | None]:
         """Build the stale pages, those a browser showed lately first, and reload the browsers once those are.
 
-        Returns the number of pages built and when the browsers were reloaded (perf_counter), if they were.
+        viewed_only: build only the stale pages a browser showed lately. Returns the number of pages
+        built and when the browsers were reloaded (perf_counter), if they were.
         """
         config, files = self.config, self.files
         viewed = server.recently_viewed()  # page addresses, the latest first
         rank = {url: i for i, url in enumerate(viewed)}
         stale = [files.get_file_from_path(path) for path in (*self.stale_markdown, *self.stale_layout)]
+        if viewed_only:
+            stale = [file for file in stale if file.url in rank]
         stale.sort(key=lambda file: rank.get(file.url, len(rank)))
         last_viewed = max((i for i, file in enumerate(stale) if file.url in rank), default=-1)
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
@@ -393,7 +425,7 @@ class GeneratorPlugin(BasePlugin):
             if i == last_viewed:
                 server.reload_browsers()
                 reloaded = time.perf_counter()
-        if built and not (self.stale_markdown or self.stale_layout):
+        if built and not viewed_only and not (self.stale_markdown or self.stale_layout):
             config.plugins.on_post_build(config=config)  # Material writes the search index (once all is built)
         return built, reloaded
 
@@ -414,17 +446,17 @@ class GeneratorPlugin(BasePlugin):
 
     def _keep(self, result: pipeline.Result) -> None:
         assert result.rendered is not None and result.site is not None
-        self.last_good = result
         self.content_date = _newest_review(result.site)
-        self.pages = result.rendered.pages
+        self.pages = dict(result.rendered.pages)  # the preview changes it page by page
         self.nav_source = result.rendered.nav
 
-    def _generate(self, config: Any) -> pipeline.Result:
+    def _generate(self, config: Any, *, render_pages: bool = True) -> pipeline.Result:
         result, self.prepared = self.prepared, None
         if result is None:
             result = pipeline.run(
                 Path(config.docs_dir), today=self.today or dt.date.today(), overdue_is_error=self.overdue_is_error,
                 shown_as=os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
+                render_pages=render_pages,
             )
         for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
             log.info(str(warning))  # review reminders must not fail a strict build
@@ -469,15 +501,14 @@ class GeneratorPlugin(BasePlugin):
         result = self._generate(config)
         if not result.ok:
             report = format_report(errors(result.diagnostics))
-            if self.command == "serve" and self.last_good is not None:
+            if self.command == "serve" and self.pages:
                 self.problems = errors(result.diagnostics)
                 log.error("The content has errors; still showing the last good version.\n%s", report)
-                result = self.last_good
             else:
                 raise PluginError(f"The content has errors; nothing was built.\n{report}")
         else:
             self.problems = []
-        self._keep(result)
+            self._keep(result)
         self.config = config
         config["nav"] = self.nav_source
         return config

@@ -98,12 +98,20 @@ def make_environment() -> Environment:
 
 def render(site: Site) -> RenderedSite:
     """Render every page of the site (templates are read afresh each time: live preview edits them)."""
-    renderer = _Renderer(site, make_environment())
-    pages = [job() for job in renderer.jobs()]
-    return RenderedSite(pages=dict(sorted(pages)), nav=_navigation(site))
+    return RenderedSite(pages={path: write() for path, write in sorted(page_jobs(site).items())},
+                        nav=navigation(site))
 
 
-def _navigation(site: Site) -> list[Any]:
+def page_jobs(site: Site) -> dict[str, Callable[[], str]]:
+    """Each page's path and the call that writes its Markdown.
+
+    The pages do not depend on each other, so they can be written in any order: the live preview writes
+    the pages a browser shows first.
+    """
+    return _Renderer(site, make_environment()).jobs()
+
+
+def navigation(site: Site) -> list[Any]:
     def section(title: str, folder: str, items: Sequence[Any], label: Callable[[Any], str]) -> NavItem:
         children: list[Any] = [f"{folder}/index.md"]
         if len(items) <= NAV_LIST_LIMIT:
@@ -145,28 +153,31 @@ class _Renderer:
         self.source_line = _Lazy(lambda source_id: Markup(source_template.render(source=site.sources[source_id])))
         self.citation = _Lazy(lambda source_id: _citation(site.sources[source_id]))
 
-    def jobs(self) -> list[Callable[[], tuple[str, str]]]:
-        """One job per page, each giving (path, Markdown); they do not depend on each other."""
+    def jobs(self) -> dict[str, Callable[[], str]]:
+        """Each page's path and the call that writes its Markdown."""
         site = self.site
-        jobs: list[Callable[[], tuple[str, str]]] = [self.home_page, self.get_help_page, self.about_page,
-                                                     self.topics_page]
+        jobs: dict[str, Callable[[], str]] = {"index.md": self.home_page, "get-help.md": self.get_help_page,
+                                              "about.md": self.about_page, "topics.md": self.topics_page}
         if BODY_MAP in site.pictures:
-            jobs.append(self.where_page)
-        jobs += [functools.partial(self.index_page, *index) for index in _INDEX_PAGES]
-        jobs += [functools.partial(self.condition_page, condition) for condition in site.conditions]
-        jobs += [functools.partial(self.cause_page, cause) for cause in site.causes]
-        jobs += [functools.partial(self.remedy_page, remedy) for remedy in site.remedies]
-        jobs += [functools.partial(self.term_page, term) for term in site.terms]
-        jobs += [functools.partial(self.lookalike_page, lookalike) for lookalike in site.lookalikes]
+            jobs[WHERE_PAGE] = self.where_page
+        for kind, title, description in _INDEX_PAGES:
+            jobs[f"{PAGE_FOLDERS[kind]}/index.md"] = functools.partial(self.index_page, kind, title, description)
+        for kind, entries, write in (("conditions", site.conditions, self.condition_page),
+                                     ("causes", site.causes, self.cause_page),
+                                     ("remedies", site.remedies, self.remedy_page),
+                                     ("terms", site.terms, self.term_page),
+                                     ("lookalikes", site.lookalikes, self.lookalike_page)):
+            for entry in entries:
+                jobs[f"{PAGE_FOLDERS[kind]}/{entry.id}.md"] = functools.partial(write, entry)
         return jobs
 
     # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
     # they would match the words of all the pages they list, and they grow with the site, while
     # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
 
-    def home_page(self) -> tuple[str, str]:
+    def home_page(self) -> str:
         settings = self.site.settings
-        return "index.md", self.page(
+        return self.page(
             "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
             cramp_now=self.cramp_now(), where_page=WHERE_PAGE if BODY_MAP in self.site.pictures else "",
             emergency_cards=self.cards([s for s in self.site.signs if s.level is CareLevel.EMERGENCY]))
@@ -186,7 +197,7 @@ class _Renderer:
                 answers.append((area, pages[0], next((s for s in steps if s.picture), steps[0])))
         return answers
 
-    def get_help_page(self) -> tuple[str, str]:
+    def get_help_page(self) -> str:
         links = self.links(".")
         every_page = self.site.conditions
 
@@ -201,17 +212,17 @@ class _Renderer:
             areas = _join_text([area.label for area in sign.areas], ", ")
             return Markup(f"pages about the {areas}" + (f", {links.conditions.join(named)}" if named else ""))
 
-        return "get-help.md", self.page(
+        return self.page(
             "get_help.md.j2", "get-help.md", title="When to get medical help",
             description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
             cards=self.cards(self.site.signs, pages=pages))
 
-    def where_page(self) -> tuple[str, str]:
+    def where_page(self) -> str:
         """'Where does it hurt?': the body map, each part a link to the pages about it, and the same as lists."""
         areas = [(area, [c for c in self.site.conditions if area in c.areas],
                   [x for x in self.site.lookalikes if area in x.areas]) for area in BodyArea]
         areas = [row for row in areas if row[1] or row[2]]
-        return WHERE_PAGE, self.page(
+        return self.page(
             "where.md.j2", WHERE_PAGE, title="Where does it hurt?", search_exclude=True,
             description="Choose the part of the body that hurts to find the pages about it.",
             areas=areas, body_map=self.body_map({area: f"#{area.value}-pages" for area, *_ in areas}))
@@ -239,23 +250,23 @@ class _Renderer:
             return Markup(markup.replace("<svg", f'<svg class="body-map" role="group" aria-label="{label}"', 1))
         return Markup(markup.replace("<svg", '<svg class="body-map body-map--small" aria-hidden="true" focusable="false"', 1))
 
-    def about_page(self) -> tuple[str, str]:
-        return "about.md", self.page("about.md.j2", "about.md", title="About this site",
+    def about_page(self) -> str:
+        return self.page("about.md.j2", "about.md", title="About this site",
             description="Who writes this site, how it is checked and where the facts come from.")
 
-    def topics_page(self) -> tuple[str, str]:
-        return "topics.md", self.page("topics.md.j2", "topics.md", title="Browse by topic",
+    def topics_page(self) -> str:
+        return self.page("topics.md.j2", "topics.md", title="Browse by topic",
             description="Find pages by body area and by cause.", search_exclude=True)
 
-    def index_page(self, kind: str, title: str, description: str) -> tuple[str, str]:
+    def index_page(self, kind: str, title: str, description: str) -> str:
         path = f"{PAGE_FOLDERS[kind]}/index.md"
-        return path, self.page(f"{kind}_index.md.j2", path, title=title, description=description, search_exclude=True)
+        return self.page(f"{kind}_index.md.j2", path, title=title, description=description, search_exclude=True)
 
-    def condition_page(self, condition: Condition) -> tuple[str, str]:
+    def condition_page(self, condition: Condition) -> str:
         site = self.site
         path = f"conditions/{condition.id}.md"
         related = {rel.condition for rel in condition.related}
-        return path, self.page(
+        return self.page(
             "condition.md.j2", path, title=condition.title, description=first_sentence(condition.summary),
             # Search weighs tags far above text: the reader's own words lead to this page first.
             tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
@@ -270,26 +281,26 @@ class _Renderer:
             source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
         )
 
-    def cause_page(self, cause: Cause) -> tuple[str, str]:
+    def cause_page(self, cause: Cause) -> str:
         path = f"causes/{cause.id}.md"
-        return path, self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
+        return self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
                                tags=[cause.title, *cause.also_called] if cause.also_called else (),
                                review=cause.review, cause=cause, source_ids=cause.sources)
 
-    def remedy_page(self, remedy: Remedy) -> tuple[str, str]:
+    def remedy_page(self, remedy: Remedy) -> str:
         path = f"remedies/{remedy.id}.md"
-        return path, self.page("remedy.md.j2", path, title=remedy.title, drawing=self.drawing,
+        return self.page("remedy.md.j2", path, title=remedy.title, drawing=self.drawing,
                                description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
                                source_ids=[*remedy.evidence.sources, *remedy.sources])
 
-    def term_page(self, term: Term) -> tuple[str, str]:
+    def term_page(self, term: Term) -> str:
         path = f"glossary/{term.id}.md"
-        return path, self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
+        return self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
                                description=term.definition, term=term, source_ids=term.sources)
 
-    def lookalike_page(self, lookalike: Lookalike) -> tuple[str, str]:
+    def lookalike_page(self, lookalike: Lookalike) -> str:
         path = f"lookalikes/{lookalike.id}.md"
-        return path, self.page(
+        return self.page(
             "lookalike.md.j2", path, title=lookalike.title, description=first_sentence(lookalike.clue),
             tags=[lookalike.title, *lookalike.also_called], search_boost=2, review=lookalike.review,
             lookalike=lookalike, shown_on=self.site.lookalike_shown_on[lookalike.id],

@@ -111,17 +111,28 @@ def validate(
     return ValidContent(site, entries, files, pictures), diagnostics
 
 
+# Each file's entry, kept while load hands over the same document (the file is unchanged): the live preview
+# validates every file again after each save. Measured at 1,000 conditions: the content model takes 0.35 s
+# over every file, nothing when only the saved one changed.
+_LAST_VALID: dict[str, tuple[Document, BaseModel]] = {}
+
+
 def _model(doc: Document, model: type[BaseModel], diagnostics: list[Diagnostic]) -> Any:
     if not isinstance(doc.data, dict):
         found = _describe(doc.data)
         diagnostics.append(Diagnostic(doc.path, 1, 1, "", f"expected fields (name: value lines), found {found}"))
         return None
+    last = _LAST_VALID.get(doc.path)
+    if last is not None and last[0] is doc and type(last[1]) is model:
+        return last[1]
     try:
-        return model.model_validate(doc.data)
+        entry = model.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors():
             diagnostics.append(_from_pydantic(doc, model, err))
         return None
+    _LAST_VALID[doc.path] = (doc, entry)
+    return entry
 
 
 def _from_pydantic(doc: Document, model: type[BaseModel], err: Any) -> Diagnostic:
