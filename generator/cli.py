@@ -115,10 +115,10 @@ def _kind(value: str) -> str:
     return kind
 
 
-def _run(args: argparse.Namespace, render_pages: bool = True) -> pipeline.Result:
+def _run(args: argparse.Namespace, render_pages: bool = True, reading_level: bool = True) -> pipeline.Result:
     result = pipeline.run(
         args.content.resolve(), today=args.today or dt.date.today(), overdue_is_error=not args.allow_overdue,
-        shown_as=_shown(args.content), render_pages=render_pages,
+        shown_as=_shown(args.content), render_pages=render_pages, reading_level=reading_level,
     )
     if result.diagnostics:
         print(format_report(result.diagnostics), file=sys.stderr)
@@ -149,7 +149,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    result = _run(args)
+    result = _run(args, reading_level=False)
     if _failed(result) or result.rendered is None:
         return EXIT_CONTENT
     out: Path = args.out
@@ -166,7 +166,7 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = _run(args)
+    result = _run(args, reading_level=False)
     if _failed(result):
         print("Nothing was built; the previous site/ is unchanged.", file=sys.stderr)
         return EXIT_CONTENT

@@ -456,7 +456,7 @@ class GeneratorPlugin(BasePlugin):
             result = pipeline.run(
                 Path(config.docs_dir), today=self.today or dt.date.today(), overdue_is_error=self.overdue_is_error,
                 shown_as=os.path.relpath(config.docs_dir, Path(config.config_file_path).parent),
-                render_pages=render_pages,
+                render_pages=render_pages, reading_level=self.command == "serve",
             )
         for warning in (d for d in result.diagnostics if d.severity is Severity.WARNING):
             log.info(str(warning))  # review reminders must not fail a strict build
@@ -646,15 +646,19 @@ class _PreviewServer(LiveReloadServer):
 
     def _not_found(self, code: int) -> bytes | None:
         page = Path(self.root, f"{code}.html")
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+        return self._with_banner(page.read_bytes()) if code in (404, 500) and page.is_file() else None
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        return super()._inject_js_into_html(self._with_banner(content), epoch)
+
+    def _with_banner(self, content: bytes) -> bytes:
+        """The page with the plugin's error banner (if any) at the top of its body."""
         banner = self.plugin.banner()
         if banner:
             body = re.search(rb"<body[^>]*>", content)
             at = body.end() if body else 0
             content = content[:at] + banner + content[at:]
-        return super()._inject_js_into_html(content, epoch)
+        return content
 
 
 def _write_in_one_step(path: Path, data: bytes) -> None:

@@ -57,22 +57,23 @@ class Page:
 def check(
     docs: dict[tuple[str, str], Document], entries: dict[str, dict[str, Strict]],
     loaded: LoadedContent, site: SiteSettings | None, content_dir: Path | None = None,
-    earlier: Iterable[Diagnostic] = (),
+    earlier: Iterable[Diagnostic] = (), reading_level: bool = True,
 ) -> list[Diagnostic]:
     """Every editorial rule, on every file that passed the content model (docs, by kind and id).
 
     entries is taken for rules that need the validated values; today's rules read the files' own data.
+    reading_level: score each paragraph's reading level (see hard_paragraphs; the build leaves it out).
 
     earlier: the problems found so far; a glossary word is only reported unused when there are none,
     since a page left out for an error, or a misspelled muscle, may be the one that uses it.
     """
     complete = not any(d.severity is Severity.ERROR for d in earlier) and len(docs) == len(loaded.documents)
-    return list(_check(docs, loaded.site, site, content_dir, complete))
+    return list(_check(docs, loaded.site, site, content_dir, complete, reading_level))
 
 
 def _check(
     docs: dict[tuple[str, str], Document], site_doc: Document | None, site: SiteSettings | None,
-    content_dir: Path | None, complete: bool,
+    content_dir: Path | None, complete: bool, reading_level: bool,
 ) -> Iterator[Diagnostic]:
     pages = [Page(kind, doc) for (kind, _), doc in sorted(docs.items(), key=lambda item: item[1].path)]
     if site_doc is not None and site is not None:
@@ -82,11 +83,12 @@ def _check(
         yield seeds
         seeds = None
     runs = seed_runs(seeds) if seeds is not None else {}
+    found = {page.doc.path: file_rules(page, runs, seeds, reading_level) for page in pages}
     for page in pages:
-        yield from file_rules(page, runs, seeds).diagnostics
+        yield from found[page.doc.path].diagnostics
     yield from glossary_words_twice(docs)
     if complete:
-        yield from glossary_words_unused(docs, {page.doc.path: file_rules(page, runs, seeds) for page in pages})
+        yield from glossary_words_unused(docs, found)
 
 
 @dataclass(frozen=True)
@@ -99,32 +101,34 @@ class FileFindings:
     muscles: tuple[str, ...]  # the muscles a condition lists (shown by name on its page)
 
 
-_FINDINGS: dict[tuple[str, str, str, int], FileFindings] = {}
+_FINDINGS: dict[tuple[str, str, str, int, bool], FileFindings] = {}
 
 
-def file_rules(page: Page, runs: dict[tuple[str, ...], str], seeds: Path | None) -> FileFindings:
+def file_rules(page: Page, runs: dict[tuple[str, ...], str], seeds: Path | None, reading_level: bool) -> FileFindings:
     """The rules that need one file only; kept while the file is unchanged, so a preview re-checks only what changed.
 
     Measured at 1,000 conditions: validate takes 2.4 s with nothing kept and 0.6 s when only one file changed, which
     is most of what the preview spends between a save and the page (a build once is not helped).
     """
     fingerprint = getattr(page.doc, "text", None) or repr(page.doc.data)  # the text as read: positions too
-    key = (page.kind, page.doc.path, fingerprint, id(runs) if runs else 0)  # seed_runs keeps one dict per folder
+    key = (page.kind, page.doc.path, fingerprint, id(runs) if runs else 0, reading_level)  # seed_runs: a dict a folder
     found = _FINDINGS.get(key)
     if found is None:
         if len(_FINDINGS) > 50_000:
             _FINDINGS.clear()
-        found = _FINDINGS[key] = _file_findings(page, runs, seeds)
+        found = _FINDINGS[key] = _file_findings(page, runs, seeds, reading_level)
     return found
 
 
-def _file_findings(page: Page, runs: dict[tuple[str, ...], str], seeds: Path | None) -> FileFindings:
+def _file_findings(page: Page, runs: dict[tuple[str, ...], str], seeds: Path | None,
+                   reading_level: bool) -> FileFindings:
     doc = page.doc
     all_text = list(texts(doc.data))
     diagnostics = [*duplicate_items(doc), *insecure_addresses(doc), *markup_in_text(page, all_text)]
     if page.kind != "sources":  # other people's titles are quoted as they are
         diagnostics += long_sentences(page, all_text)
-        diagnostics += hard_paragraphs(page, all_text)
+        if reading_level:
+            diagnostics += hard_paragraphs(page, all_text)
         if runs and seeds is not None:
             diagnostics += copied_wording(doc, all_text, runs, seeds)
     tokens = [_tokens(text) for _, text in all_text] if page.kind != "sources" else []

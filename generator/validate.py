@@ -38,9 +38,12 @@ class ValidContent:
 
 
 def validate(
-    loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True,
+    loaded: LoadedContent, today: dt.date | None = None, overdue_is_error: bool = True, reading_level: bool = True,
 ) -> tuple[ValidContent | None, list[Diagnostic]]:
-    """Validate loaded content; return it with all problems found (None if any is an error)."""
+    """Validate loaded content; return it with all problems found (None if any is an error).
+
+    reading_level: warn of paragraphs hard to read (rules.hard_paragraphs), which the build leaves out.
+    """
     diagnostics = list(loaded.diagnostics)
     site = None
     if loaded.site is not None:
@@ -101,7 +104,7 @@ def validate(
             diagnostics.extend(_check_review(doc, review, today, overdue_is_error))
 
     diagnostics.extend(_check_safety(docs, entries))
-    diagnostics.extend(rules.check(docs, entries, loaded, site, loaded.content_dir, diagnostics))
+    diagnostics.extend(rules.check(docs, entries, loaded, site, loaded.content_dir, diagnostics, reading_level))
     pictures, problems = check_pictures(
         loaded.content_dir / PICTURES if loaded.content_dir else None, f"{loaded.shown_as}/{PICTURES}",
         (use for key, doc in docs.items() for use in uses_in(key[0], entries[key[0]][key[1]], doc.path, doc.position)))

@@ -178,6 +178,9 @@ def test_errors_show_on_every_page_until_the_content_is_valid(started: tuple[Pre
     banner = page[page.index(BANNER):]
     assert re.search(r"<code>content/conditions/calf-cramp\.yaml:2:\d+</code>", banner), banner[:2000]
     assert "put all of the text in double quotes" in banner, "the message says how to fix it"
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(preview.url + "no-such-page/", timeout=10)
+    assert BANNER in missing.value.read().decode("utf-8"), "the page-not-found page shows the banner too"
     assert preview.output().count(" pages changed, ") == rebuilds, "an invalid save rebuilt pages"
     on_disk = [path for path in (tmp_path / "tmp").rglob("*.html") if BANNER in path.read_text(errors="replace")]
     assert not on_disk, "the banner is added as pages are served, never written"

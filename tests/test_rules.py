@@ -70,3 +70,21 @@ def test_an_invalid_id_is_never_answered_with_another_invalid_id(value: str) -> 
     message = rules.invalid_id_message(value, value, ("id",))
     suggested = message.rsplit("set id: ", 1)[-1] if "set id: " in message else message.rsplit("e.g. '", 1)[-1][:-1]
     assert ID_RE.fullmatch(suggested), message
+
+
+def test_the_build_leaves_out_reading_levels_and_the_checker_gives_them(tmp_path) -> None:
+    """Scoring paragraphs needs a 135,000-word dictionary (0.5 s); the publishing commands leave it out."""
+    from pathlib import Path
+
+    from generator import pipeline
+    from test_cases import make_content
+
+    case = Path(__file__).parent / "cases" / "errors" / "rule-hard-paragraph"
+    content = make_content(case, tmp_path)
+
+    def hard(reading_level: bool) -> list[str]:
+        result = pipeline.run(content, overdue_is_error=False, reading_level=reading_level, render_pages=False)
+        return [d.message for d in result.diagnostics if "hard to read" in d.message]
+
+    assert hard(reading_level=True), "validate, the preview and report warn of the hard paragraph"
+    assert hard(reading_level=False) == []
