@@ -1,7 +1,10 @@
 """Stage 4, render: turn the linked site into Markdown pages with front matter.
 
 The output is plain data (page path -> Markdown text, and the navigation as
-nested lists), so any Markdown site engine can build it.
+nested lists), so any Markdown site engine can build it. From the top: the Jinja
+environment, `render`, the navigation, `page_jobs` (every page's path and the call
+that writes it), one function per page kind, then what they share (`Pages`: the
+front matter, links, care cards and drawings).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from . import structured_data
 from .link import Site
 from .model import (BodyArea, Cause, CareLevel, Condition, Lookalike, Picture, Remedy, Review, Source, Step, Term,
                     WarningSign)
+from .glossary import TermMatcher
 from .pictures import BODY_MAP
 from .text import first_sentence, html_text, inline, link_url, paragraphs, theme_text
 
@@ -102,15 +106,6 @@ def render(site: Site) -> RenderedSite:
                         nav=navigation(site))
 
 
-def page_jobs(site: Site) -> dict[str, Callable[[], str]]:
-    """Each page's path and the call that writes its Markdown.
-
-    The pages do not depend on each other, so they can be written in any order: the live preview writes
-    the pages a browser shows first.
-    """
-    return _Renderer(site, make_environment()).jobs()
-
-
 def navigation(site: Site) -> list[Any]:
     def section(title: str, folder: str, items: Sequence[Any], label: Callable[[Any], str]) -> NavItem:
         children: list[Any] = [f"{folder}/index.md"]
@@ -141,91 +136,172 @@ _INDEX_PAGES = (  # kind, title, description
 )
 
 
-class _Renderer:
+def page_jobs(site: Site) -> dict[str, Callable[[], str]]:
+    """Each page's path and the call that writes its Markdown.
+
+    The pages do not depend on each other, so they can be written in any order: the live preview writes
+    the pages a browser shows first.
+    """
+    pages = Pages(site, make_environment())
+    jobs: dict[str, Callable[[], str]] = {
+        "index.md": functools.partial(home_page, pages), "get-help.md": functools.partial(get_help_page, pages),
+        "about.md": functools.partial(about_page, pages), "topics.md": functools.partial(topics_page, pages)}
+    if BODY_MAP in site.pictures:
+        jobs[WHERE_PAGE] = functools.partial(where_page, pages)
+    for kind, title, description in _INDEX_PAGES:
+        jobs[f"{PAGE_FOLDERS[kind]}/index.md"] = functools.partial(index_page, pages, kind, title, description)
+    for kind, entries, write in (("conditions", site.conditions, condition_page), ("causes", site.causes, cause_page),
+                                 ("remedies", site.remedies, remedy_page), ("terms", site.terms, term_page),
+                                 ("lookalikes", site.lookalikes, lookalike_page)):
+        for entry in entries:
+            jobs[f"{PAGE_FOLDERS[kind]}/{entry.id}.md"] = functools.partial(write, pages, entry)
+    return jobs
+
+
+# --- one function per page kind ----------------------------------------------------------------------
+
+# Pages that gather what other pages say (every condition, every warning sign) stay out of search:
+# they would match the words of all the pages they list, and they grow with the site, while
+# search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
+
+
+def home_page(pages: Pages) -> str:
+    settings = pages.site.settings
+    return pages.page(
+        "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
+        cramp_now=_cramp_now(pages), where_page=WHERE_PAGE if BODY_MAP in pages.site.pictures else "",
+        emergency_cards=pages.cards([s for s in pages.site.signs if s.level is CareLevel.EMERGENCY]))
+
+
+def _cramp_now(pages: Pages) -> list[tuple[BodyArea, Condition, Step]]:
+    """'In a cramp now?' on the home page: per part of the body, the page most about it and its main step.
+
+    The page is the one with the fewest other areas (then by title), each page once; the step is its first
+    'Do this now' step with a drawing, which is the one that acts on the cramp (the others warn or prepare).
+    """
+    answers: list[tuple[BodyArea, Condition, Step]] = []
+    for area in BodyArea:
+        about = sorted((c for c in pages.site.conditions if area in c.areas and c.do_now),
+                       key=lambda c: (len(c.areas), c.title.lower()))
+        if about and all(about[0] is not shown for _, shown, _ in answers):  # each page once
+            steps = about[0].do_now
+            answers.append((area, about[0], next((s for s in steps if s.picture), steps[0])))
+    return answers
+
+
+def get_help_page(pages: Pages) -> str:
+    links = pages.links(".")
+    every_page = pages.site.conditions
+
+    def shown_on(sign: WarningSign) -> Markup:
+        conditions = pages.site.sign_shown_on[sign.id]
+        if len(conditions) == len(every_page) > 1:
+            return Markup("all conditions")
+        if len(conditions) <= LISTED_PAGES_PER_SIGN:
+            return links.conditions.join(c.id for c in conditions)
+        # A large site: name the parts of the body rather than hundreds of pages.
+        named = [c.id for c in conditions if c.id in sign.conditions]
+        areas = _join_text([area.label for area in sign.areas], ", ")
+        return Markup(f"pages about the {areas}" + (f", {links.conditions.join(named)}" if named else ""))
+
+    return pages.page(
+        "get_help.md.j2", "get-help.md", title="When to get medical help",
+        description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
+        cards=pages.cards(pages.site.signs, pages=shown_on))
+
+
+def where_page(pages: Pages) -> str:
+    """'Where does it hurt?': the body map, each part a link to the pages about it, and the same as lists."""
+    areas = [(area, [c for c in pages.site.conditions if area in c.areas],
+              [x for x in pages.site.lookalikes if area in x.areas]) for area in BodyArea]
+    areas = [row for row in areas if row[1] or row[2]]
+    return pages.page(
+        "where.md.j2", WHERE_PAGE, title="Where does it hurt?", search_exclude=True,
+        description="Choose the part of the body that hurts to find the pages about it.",
+        areas=areas, body_map=pages.body_map({area: f"#{area.value}-pages" for area, *_ in areas}))
+
+
+def about_page(pages: Pages) -> str:
+    return pages.page("about.md.j2", "about.md", title="About this site",
+        description="Who writes this site, how it is checked and where the facts come from.")
+
+
+def topics_page(pages: Pages) -> str:
+    return pages.page("topics.md.j2", "topics.md", title="Browse by topic",
+        description="Find pages by body area and by cause.", search_exclude=True)
+
+
+def index_page(pages: Pages, kind: str, title: str, description: str) -> str:
+    path = f"{PAGE_FOLDERS[kind]}/index.md"
+    return pages.page(f"{kind}_index.md.j2", path, title=title, description=description, search_exclude=True)
+
+
+def condition_page(pages: Pages, condition: Condition) -> str:
+    site = pages.site
+    path = f"conditions/{condition.id}.md"
+    related = {rel.condition for rel in condition.related}
+    return pages.page(
+        "condition.md.j2", path, title=condition.title, description=first_sentence(condition.summary),
+        # Search weighs tags far above text: the reader's own words lead to this page first.
+        tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
+        review=condition.review, search_boost=2,
+        jsonld=structured_data.condition_page(site, condition, pages.absolute(path)),
+        condition=condition, others=site.same_area[condition.id], lookalikes=site.lookalikes_for[condition.id],
+        drawing=pages.drawing,
+        small_map=pages.body_map(marked=condition.areas) if BODY_MAP in site.pictures else "",
+        cards=pages.cards(site.signs_for[condition.id], notes={n.sign: n.note for n in condition.sign_notes}),
+        shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
+                if other.id not in related],
+        source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
+    )
+
+
+def cause_page(pages: Pages, cause: Cause) -> str:
+    path = f"causes/{cause.id}.md"
+    return pages.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
+                      tags=[cause.title, *cause.also_called] if cause.also_called else (),
+                      review=cause.review, cause=cause, source_ids=cause.sources)
+
+
+def remedy_page(pages: Pages, remedy: Remedy) -> str:
+    path = f"remedies/{remedy.id}.md"
+    return pages.page("remedy.md.j2", path, title=remedy.title, drawing=pages.drawing,
+                      description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
+                      source_ids=[*remedy.evidence.sources, *remedy.sources])
+
+
+def term_page(pages: Pages, term: Term) -> str:
+    path = f"glossary/{term.id}.md"
+    return pages.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
+                      description=term.definition, term=term, source_ids=term.sources)
+
+
+def lookalike_page(pages: Pages, lookalike: Lookalike) -> str:
+    path = f"lookalikes/{lookalike.id}.md"
+    return pages.page(
+        "lookalike.md.j2", path, title=lookalike.title, description=first_sentence(lookalike.clue),
+        tags=[lookalike.title, *lookalike.also_called], search_boost=2, review=lookalike.review,
+        lookalike=lookalike, shown_on=pages.site.lookalike_shown_on[lookalike.id],
+        card=pages.level_card(lookalike.level), source_ids=lookalike.sources)
+
+
+# --- what the page kinds share --------------------------------------------------------------------
+
+
+class Pages:
+    """What the page kinds' functions share: the site, the templates, and the links, sources and glossary
+    words made once per render; `page` writes a page's front matter and body."""
+
     def __init__(self, site: Site, env: Environment) -> None:
         self.site = site
         self.env = env
         self.repo_url = str(site.settings.repo_url).rstrip("/")
-        self.glossary = _TermMatcher(site.terms)
+        self.glossary = TermMatcher(site.terms)
         self.folders: dict[str, _Links] = {}
         # A source's line and citation are the same on every page that lists it.
         source_template = env.get_template("_source.md.j2")
         self.source_line = _Lazy(lambda source_id: Markup(source_template.render(source=site.sources[source_id])))
         self.citation = _Lazy(lambda source_id: _citation(site.sources[source_id]))
-
-    def jobs(self) -> dict[str, Callable[[], str]]:
-        """Each page's path and the call that writes its Markdown."""
-        site = self.site
-        jobs: dict[str, Callable[[], str]] = {"index.md": self.home_page, "get-help.md": self.get_help_page,
-                                              "about.md": self.about_page, "topics.md": self.topics_page}
-        if BODY_MAP in site.pictures:
-            jobs[WHERE_PAGE] = self.where_page
-        for kind, title, description in _INDEX_PAGES:
-            jobs[f"{PAGE_FOLDERS[kind]}/index.md"] = functools.partial(self.index_page, kind, title, description)
-        for kind, entries, write in (("conditions", site.conditions, self.condition_page),
-                                     ("causes", site.causes, self.cause_page),
-                                     ("remedies", site.remedies, self.remedy_page),
-                                     ("terms", site.terms, self.term_page),
-                                     ("lookalikes", site.lookalikes, self.lookalike_page)):
-            for entry in entries:
-                jobs[f"{PAGE_FOLDERS[kind]}/{entry.id}.md"] = functools.partial(write, entry)
-        return jobs
-
-    # Pages that gather what other pages say (every condition, every warning sign) stay out of search:
-    # they would match the words of all the pages they list, and they grow with the site, while
-    # search_index.json is downloaded whole, often on a phone. Their pages are in the navigation.
-
-    def home_page(self) -> str:
-        settings = self.site.settings
-        return self.page(
-            "home.md.j2", "index.md", title=settings.name, description=settings.tagline, search_exclude=True,
-            cramp_now=self.cramp_now(), where_page=WHERE_PAGE if BODY_MAP in self.site.pictures else "",
-            emergency_cards=self.cards([s for s in self.site.signs if s.level is CareLevel.EMERGENCY]))
-
-    def cramp_now(self) -> list[tuple[BodyArea, Condition, Step]]:
-        """'In a cramp now?' on the home page: per part of the body, the page most about it and its main step.
-
-        The page is the one with the fewest other areas (then by title), each page once; the step is its first
-        'Do this now' step with a drawing, which is the one that acts on the cramp (the others warn or prepare).
-        """
-        answers: list[tuple[BodyArea, Condition, Step]] = []
-        for area in BodyArea:
-            pages = sorted((c for c in self.site.conditions if area in c.areas and c.do_now),
-                           key=lambda c: (len(c.areas), c.title.lower()))
-            if pages and all(pages[0] is not shown for _, shown, _ in answers):  # each page once
-                steps = pages[0].do_now
-                answers.append((area, pages[0], next((s for s in steps if s.picture), steps[0])))
-        return answers
-
-    def get_help_page(self) -> str:
-        links = self.links(".")
-        every_page = self.site.conditions
-
-        def pages(sign: WarningSign) -> Markup:
-            shown_on = self.site.sign_shown_on[sign.id]
-            if len(shown_on) == len(every_page) > 1:
-                return Markup("all conditions")
-            if len(shown_on) <= LISTED_PAGES_PER_SIGN:
-                return links.conditions.join(c.id for c in shown_on)
-            # A large site: name the parts of the body rather than hundreds of pages.
-            named = [c.id for c in shown_on if c.id in sign.conditions]
-            areas = _join_text([area.label for area in sign.areas], ", ")
-            return Markup(f"pages about the {areas}" + (f", {links.conditions.join(named)}" if named else ""))
-
-        return self.page(
-            "get_help.md.j2", "get-help.md", title="When to get medical help",
-            description="Every warning sign on this site, grouped by how soon you need help.", search_exclude=True,
-            cards=self.cards(self.site.signs, pages=pages))
-
-    def where_page(self) -> str:
-        """'Where does it hurt?': the body map, each part a link to the pages about it, and the same as lists."""
-        areas = [(area, [c for c in self.site.conditions if area in c.areas],
-                  [x for x in self.site.lookalikes if area in x.areas]) for area in BodyArea]
-        areas = [row for row in areas if row[1] or row[2]]
-        return self.page(
-            "where.md.j2", WHERE_PAGE, title="Where does it hurt?", search_exclude=True,
-            description="Choose the part of the body that hurts to find the pages about it.",
-            areas=areas, body_map=self.body_map({area: f"#{area.value}-pages" for area, *_ in areas}))
 
     def body_map(self, links: dict[BodyArea, str] | None = None, marked: Sequence[BodyArea] = ()) -> Markup:
         """The body map inline: each part a link (on the 'Where does it hurt?' page) or marked with a label.
@@ -249,62 +325,6 @@ class _Renderer:
             label = "Body map: choose where it hurts"
             return Markup(markup.replace("<svg", f'<svg class="body-map" role="group" aria-label="{label}"', 1))
         return Markup(markup.replace("<svg", '<svg class="body-map body-map--small" aria-hidden="true" focusable="false"', 1))
-
-    def about_page(self) -> str:
-        return self.page("about.md.j2", "about.md", title="About this site",
-            description="Who writes this site, how it is checked and where the facts come from.")
-
-    def topics_page(self) -> str:
-        return self.page("topics.md.j2", "topics.md", title="Browse by topic",
-            description="Find pages by body area and by cause.", search_exclude=True)
-
-    def index_page(self, kind: str, title: str, description: str) -> str:
-        path = f"{PAGE_FOLDERS[kind]}/index.md"
-        return self.page(f"{kind}_index.md.j2", path, title=title, description=description, search_exclude=True)
-
-    def condition_page(self, condition: Condition) -> str:
-        site = self.site
-        path = f"conditions/{condition.id}.md"
-        related = {rel.condition for rel in condition.related}
-        return self.page(
-            "condition.md.j2", path, title=condition.title, description=first_sentence(condition.summary),
-            # Search weighs tags far above text: the reader's own words lead to this page first.
-            tags=[condition.title, *filter(None, [condition.medical_name]), *condition.also_called, condition.body_area],
-            review=condition.review, search_boost=2,
-            jsonld=structured_data.condition_page(site, condition, self.absolute(path)),
-            condition=condition, others=site.same_area[condition.id], lookalikes=site.lookalikes_for[condition.id],
-            drawing=self.drawing,
-            small_map=self.body_map(marked=condition.areas) if BODY_MAP in site.pictures else "",
-            cards=self.cards(site.signs_for[condition.id], notes={n.sign: n.note for n in condition.sign_notes}),
-            shared=[(other, causes) for other, causes in site.shares_causes[condition.id]
-                    if other.id not in related],
-            source_ids=[*condition.sources, *(s for fact in condition.key_facts for s in fact.sources)],
-        )
-
-    def cause_page(self, cause: Cause) -> str:
-        path = f"causes/{cause.id}.md"
-        return self.page("cause.md.j2", path, title=cause.title, description=first_sentence(cause.summary),
-                               tags=[cause.title, *cause.also_called] if cause.also_called else (),
-                               review=cause.review, cause=cause, source_ids=cause.sources)
-
-    def remedy_page(self, remedy: Remedy) -> str:
-        path = f"remedies/{remedy.id}.md"
-        return self.page("remedy.md.j2", path, title=remedy.title, drawing=self.drawing,
-                               description=first_sentence(remedy.summary), review=remedy.review, remedy=remedy,
-                               source_ids=[*remedy.evidence.sources, *remedy.sources])
-
-    def term_page(self, term: Term) -> str:
-        path = f"glossary/{term.id}.md"
-        return self.page("term.md.j2", path, title=term.name[:1].upper() + term.name[1:],
-                               description=term.definition, term=term, source_ids=term.sources)
-
-    def lookalike_page(self, lookalike: Lookalike) -> str:
-        path = f"lookalikes/{lookalike.id}.md"
-        return self.page(
-            "lookalike.md.j2", path, title=lookalike.title, description=first_sentence(lookalike.clue),
-            tags=[lookalike.title, *lookalike.also_called], search_boost=2, review=lookalike.review,
-            lookalike=lookalike, shown_on=self.site.lookalike_shown_on[lookalike.id],
-            card=self.level_card(lookalike.level), source_ids=lookalike.sources)
 
     def drawing(self, picture: Picture, size: str = "step") -> Markup:
         """A step's drawing inline, so its currentColor lines take the text colour (an <img> would draw them black).
@@ -491,50 +511,3 @@ def _script_safe_json(data: Any) -> str:
     """JSON that cannot close the <script> element it is placed in."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-class _TermMatcher:
-    """Adds abbreviation definitions so glossary words get a tooltip on every page that uses them."""
-
-    def __init__(self, terms: Sequence[Term]) -> None:
-        self.definitions: dict[str, str] = {}
-        for term in terms:
-            for name in (term.name, *term.also_matches):
-                for variant in {name, name[:1].upper() + name[1:]}:
-                    self.definitions.setdefault(variant, term.definition)
-        # Any glossary word, as a whole word. Measured at 1,000 conditions (780 names, 2,007 pages): searching
-        # the pages takes 0.6 s with this trie (1.5 s when the machine is busy) and 46 s with a flat alternation
-        # of the words, longer than the build. (Splitting pages into words saved 0.5 s more, 2% of a 20 s build.)
-        self.pattern = re.compile(r"\b(" + _trie_pattern(self.definitions) + r")\b") if self.definitions else None
-
-    def abbreviation_lines(self, body: str) -> str:
-        """The abbreviation lines for the glossary words in the page's body, after a blank line, or ''."""
-        found = sorted(set(self.pattern.findall(body))) if self.pattern else ()
-        lines = [f"*[{name}]: {_abbr_title(self.definitions[name])}" for name in found]
-        return "\n\n" + "\n".join(lines) if lines else ""
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """A regex for any of words, as a character trie that tries longer words first.
-
-    It matches what the flat alternation of the words sorted longest first matches, but the regex
-    engine no longer tries every word at every word boundary.
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a word ends here
-
-    def pattern(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
-        if "" in node:
-            branches.append("")  # last: a longer word through this node wins
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return pattern(trie)
-
-
-def _abbr_title(definition: str) -> str:
-    return re.sub(r"\s+", " ", definition).replace("[", "(").replace("]", ")")
