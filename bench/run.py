@@ -114,11 +114,14 @@ def fastest(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _stages_only(content: Path) -> None:
-    """Worker: run the pipeline once in this fresh process and print its stage timings and navigation."""
+    """Worker: run the pipeline once in this fresh process, as the build runs it, and print its timings and navigation.
+
+    As in the build, without the paragraphs' reading levels (the checker's warnings that need the CMU dictionary).
+    """
     from generator import pipeline
 
     cpu_start = _cpu_seconds()
-    result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False)
+    result = pipeline.run(content, today=dt.date.today(), overdue_is_error=False, reading_level=False)
     cpu_s = _cpu_seconds() - cpu_start
     if not result.ok or result.rendered is None:
         raise SystemExit("the content has errors:\n" + "\n".join(map(str, result.diagnostics)))
@@ -254,7 +257,7 @@ def table(rows: list[Row]) -> str:
     )
     notes = (
         f"Seconds. n=3 is the real content/. generator = load+validate+link+render, best of {STAGE_RUNS} (gen median: "
-        "their median), each in a fresh process; "
+        "their median), each in a fresh process, as the build runs it (without the paragraphs' reading levels); "
         "build = `python -m generator build`; "
         "floor = plain `mkdocs build` of the same rendered Markdown "
         "with the same mkdocs.yml, theme and nav, without the generator's plugin and Markdown extension; "
