@@ -663,6 +663,14 @@ def _indented_first_line(error: _SyntaxError) -> Diagnostic | None:
                               "before it (the fields of a file start at the left edge)")
 
 
+def _unknown_escape(error: _SyntaxError) -> Diagnostic:
+    row = error.row(error.mark.line)
+    backslash = row.rfind("\\", 0, error.mark.column + 1)  # libyaml marks the \, PyYAML the letter after it
+    return error.at(error.mark.line, max(backslash, 0), "inside double quotes a backslash (\\) starts a special "
+                                                        "character; write \\\\ for a backslash, or put the value in "
+                                                        "single quotes instead")
+
+
 def _sign_at_mark(error: _SyntaxError) -> Diagnostic:
     return _starts_with_sign(error, error.began or error.mark)
 
@@ -683,8 +691,7 @@ _EXPLAINERS: tuple[tuple[str, str | Callable[[_SyntaxError], Diagnostic | None]]
     ("mapping values are not allowed", _colon_in_text),
     ("could not find expected ':'", _simple_key),
     ("scanning a quoted scalar", _unclosed_quote),  # 'found unexpected end of stream' or '... document separator'
-    ("unknown escape", "inside double quotes a backslash (\\) starts a special character; write \\\\ for a "
-                       "backslash, or put the value in single quotes instead"),
+    ("unknown escape", _unknown_escape),
     ("flow sequence", _unclosed_brackets),
     ("flow mapping", _unclosed_brackets),
     ("expected key", _out_of_line),  # libyaml: 'did not find expected key'
@@ -701,7 +708,7 @@ _EXPLAINERS: tuple[tuple[str, str | Callable[[_SyntaxError], Diagnostic | None]]
     ("scanning a block scalar", _sign_at_mark),  # | and >
     ("scanning a directive", _sign_at_mark),  # % at the start of a line
     ("mapping keys are not allowed", _sign_at_mark),  # ?
-    ("expected node content", _no_value),
+    ("node content", _no_value),  # libyaml: 'did not find expected node content'; PyYAML: 'expected the ...'
     ("found unexpected ':'", "there is a colon inside this [ ] list or { } group of fields, where YAML cannot "
                              "read it; put the item in quotes"),
 )
