@@ -122,8 +122,8 @@ def test_an_invalid_file_is_reported_and_the_last_good_page_stays(preview: Previ
     preview.wait_for("the good edit", lambda: "Calf cramp at night" in preview.page("conditions/calf-cramp/"))
 
     edit(condition, "title: Calf cramp at night", "title: Calf cramp: at night")
-    wanted = re.compile(r"^content/conditions/calf-cramp\.yaml:2:\d+: YAML syntax error: mapping values are not "
-                        r"allowed.*; if the text contains ': ', put all of the text in double quotes", re.M)
+    wanted = re.compile(r"^content/conditions/calf-cramp\.yaml:2:\d+: the value has a colon followed by a space, "
+                        r".*put the whole value in quotes: title: \"Calf cramp: at night\"$", re.M)
     preview.wait_for("the error in the terminal", lambda: bool(wanted.search(preview.output())))
     assert "Traceback" not in preview.output()
     page = preview.page("conditions/calf-cramp/")
@@ -177,7 +177,7 @@ def test_errors_show_on_every_page_until_the_content_is_valid(started: tuple[Pre
     assert BANNER in page and "Calf cramp" in page, "the banner over the last good page"
     banner = page[page.index(BANNER):]
     assert re.search(r"<code>content/conditions/calf-cramp\.yaml:2:\d+</code>", banner), banner[:2000]
-    assert "put all of the text in double quotes" in banner, "the message says how to fix it"
+    assert "put the whole value in quotes" in banner, "the message says how to fix it"
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(preview.url + "no-such-page/", timeout=10)
     assert BANNER in missing.value.read().decode("utf-8"), "the page-not-found page shows the banner too"

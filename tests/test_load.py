@@ -65,8 +65,8 @@ def test_aliases_are_refused(minimal_content: Path) -> None:
 def test_syntax_error_is_located(minimal_content: Path) -> None:
     write(minimal_content, "terms/cramp.yaml", "id: cramp\nkind: [term\nname: cramp\n")
     [diag] = load_content(minimal_content).diagnostics
-    assert diag.file == "content/terms/cramp.yaml" and diag.line >= 2
-    assert diag.message.startswith("YAML syntax error")
+    assert (diag.file, diag.line, diag.column) == ("content/terms/cramp.yaml", 2, 7)  # the [, not the next line
+    assert diag.message.startswith("the list that starts with [ is not closed")
 
 
 def test_empty_and_non_utf8_files(minimal_content: Path) -> None:
