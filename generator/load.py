@@ -283,17 +283,42 @@ class ContentLoader(LOADER):  # type: ignore[misc, valid-type]
     def get_single_node(self) -> Node | None:
         # Nesting is measured from the parser's events first: libyaml's composer would crash the
         # process on lists nested 100,000 deep, as a file of 200 KB can nest them.
-        depth = 0
+        depth, aliased, anchors = 0, False, []
+        lines = self.text.splitlines()
         for event in yaml.parse(self.text, Loader=LOADER):
             depth += _DEPTH_CHANGE.get(type(event), 0)
             if depth > MAX_NESTING:
                 self.refuse(event, (), f"lists or fields are nested more than {MAX_NESTING} deep here; "
                                        "content files nest only a few levels")
                 return None
+            if isinstance(event, yaml.ScalarEvent):
+                self.check_words_kept(event, lines)
+            aliased = aliased or isinstance(event, yaml.AliasEvent)
+            if getattr(event, "anchor", None) is not None:
+                anchors.append(event)
+        for event in anchors if not aliased else ():  # with an alias, the alias's message says it all
+            self.refuse(event, (), "a value cannot start with '&' unless it is in quotes (YAML would drop the '&' "
+                                   "and the word after it); put the whole value in double quotes")
         node = super().get_single_node()
         if node is None:
             self.refuse(None, (), "file is empty; it must hold the fields of one entry (see 'python -m generator new')")
         return node
+
+    def check_words_kept(self, event: yaml.ScalarEvent, lines: list[str]) -> None:
+        """Refuse what YAML would silently drop from a value: a leading ! or words after ' #' (for &, see above)."""
+        start, end = event.start_mark, event.end_mark
+        if event.tag == "!":
+            self.refuse(event, (), "a value cannot start with '!' unless it is in quotes (YAML would drop the '!'); "
+                                   "put the whole value in double quotes")
+        elif not event.style and end.line < len(lines):
+            after = lines[end.line][end.column:]
+            if after.lstrip(" \t").startswith("#") and after[:1] in (" ", "\t"):
+                comment = after.strip()
+                dropped = "the field is empty" if start.index == end.index else f"'{_shown(comment)}' is left out"
+                column = end.column + len(after) - len(after.lstrip(" \t")) + 1
+                self.problems.append(Diagnostic(
+                    self.shown, end.line + 1, column, "", f"' #' starts a note in YAML, so {dropped}; put the whole "
+                                                          "value in double quotes, or move the note to a line of its own"))
 
     def construct_document(self, node: Node) -> Any:
         data = self.value(node, ())
@@ -378,3 +403,7 @@ def _yaml_error(exc: yaml.YAMLError, text: str, shown: str) -> Diagnostic:
         return Diagnostic(shown, raw.count(b"\n", 0, at) + 1, column, "", f"the file contains the invisible character "
                           f"U+{code:04X}; delete it (retype the text around it)")
     return Diagnostic(shown, 1, 1, "", f"YAML error: {' '.join(str(exc).split())}")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
