@@ -284,6 +284,11 @@ class Condition(Strict):
         """The steps for the 'Do this now' box: those marked do_now, or else the first 3."""
         return [step for step in self.during if step.do_now] or self.during[:3]
 
+    @property
+    def is_cramp(self) -> bool:
+        """Whether the page is about a cramp, as its title says ('Buttock cramps'), not a knot or a trapped nerve."""
+        return "cramp" in self.title.lower()
+
     id: Id
     title: OneLine = Field(description="The page title in plain words, e.g. 'Buttock cramps'.")
     medical_name: OneLine | None = Field(default=None, description="The medical name, shown in brackets.")

@@ -178,10 +178,11 @@ def _cramp_now(pages: Pages) -> list[tuple[BodyArea, Condition, Step]]:
 
     The page is the one with the fewest other areas (then by title), each page once; the step is its first
     'Do this now' step with a drawing, which is the one that acts on the cramp (the others warn or prepare).
+    Only cramp pages: a reader in a cramp must not be sent to a knot or a trapped nerve.
     """
     answers: list[tuple[BodyArea, Condition, Step]] = []
     for area in BodyArea:
-        about = sorted((c for c in pages.site.conditions if area in c.areas and c.do_now),
+        about = sorted((c for c in pages.site.conditions if area in c.areas and c.do_now and c.is_cramp),
                        key=lambda c: (len(c.areas), c.title.lower()))
         if about and all(about[0] is not shown for _, shown, _ in answers):  # each page once
             steps = about[0].do_now

@@ -142,3 +142,27 @@ def test_do_this_now_holds_the_marked_steps_with_their_drawings_and_the_rest_fol
     assert calf.index("## When to get help") < calf.index("## More you can do during a cramp")
     assert "- Put a light on." in more and "Stretch the calf." not in more.split("##", 1)[0]
     assert "Read more" not in calf and "## More about these remedies\n\n- [Stretch the calf](../remedies/stretch-calf.md)" in calf
+
+
+def test_in_a_cramp_now_sends_a_reader_only_to_cramp_pages(minimal_content: Path) -> None:
+    """A trapped nerve or a knot has 'Do this now' steps too, but it is not where someone in a cramp should go."""
+    foot_cramp = (minimal_content / "conditions" / "foot-cramp.yaml").read_text()
+    (minimal_content / "conditions" / "trapped-nerve.yaml").write_text(
+        foot_cramp.replace("id: foot-cramp", "id: trapped-nerve").replace("title: Foot cramp", "title: Trapped nerve")
+        + "during:\n  - text: Get up and move about.\n")
+    pages = rendered(minimal_content).pages
+    assert "Get up and move about." in pages["conditions/trapped-nerve.md"]  # it has a 'Do this now' box
+    box = pages["index.md"].split('<div class="do-now do-now--home"', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r"^- \*\*(.+?):\*\*", box, re.M) == ["Calf"], box  # not "Foot", which only the nerve has
+    assert "trapped-nerve" not in box
+
+
+def test_in_a_cramp_now_on_the_real_site_leaves_out_the_trapped_nerve_and_the_knots() -> None:
+    content = Path(__file__).resolve().parents[1] / "content"
+    valid, diagnostics = validate(load_content(content), today=dt.date.today(), overdue_is_error=False)
+    assert valid is not None, diagnostics
+    home = render(link(valid)).pages["index.md"]
+    box = home.split('<div class="do-now do-now--home"', 1)[1].split("</div>", 1)[0]
+    assert "Deep hip muscles" not in box
+    assert "piriformis-syndrome" not in box and "buttock-knots" not in box
+    assert {"Buttock", "Back of the thigh", "Calf"} <= set(re.findall(r"^- \*\*(.+?):\*\*", box, re.M))
