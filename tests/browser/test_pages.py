@@ -27,7 +27,7 @@ ASPECT_SECTIONS = {  # schema.org MedicalWebPage aspect -> the page sections tha
     "Overview": {"What it feels like"},
     "Symptoms": {"What it feels like"},
     "Causes": {"Causes"},
-    "Treatment": {"More you can do during a cramp", "Treatment from a doctor"},
+    "Treatment": {"More you can do during a cramp", "More you can do when it hurts", "Treatment from a doctor"},
     "Prevention": {"How to stop it coming back"},
 }
 PREFIXES = {  # hidden prefix -> level, most serious first
