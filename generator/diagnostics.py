@@ -80,3 +80,9 @@ def field_path(loc: Sequence[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def shortened(text: str, limit: int = 60) -> str:
+    """Text quoted in a message: its spaces made single, cut to limit characters with '...'."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."

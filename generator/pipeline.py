@@ -40,7 +40,7 @@ def run(
     reading_level=False leaves out the warnings of paragraphs hard to read. Scoring them needs the CMU
     pronouncing dictionary (135,000 words), which takes 0.5 s to load, more than the rest of the
     generator on the real content; the build and `render`, which publish, leave them out, and the
-    editor's tools (validate, the preview, report, new) give them.
+    editor's tools (validate, the preview, report) give them.
     """
     timings: dict[str, float] = {}
     start = time.perf_counter()

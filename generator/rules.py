@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 
-from .diagnostics import Diagnostic, Severity, field_path
+from .diagnostics import Diagnostic, Severity, field_path, shortened
 from .load import Document, FieldPath, LoadedContent
 from .model import ID_RE, SiteSettings, Strict
 from .readability import smog
@@ -170,10 +170,6 @@ def _at(doc: Document, loc: FieldPath, message: str, severity: Severity = Severi
     return Diagnostic(doc.path, *doc.position(loc), field_path(loc), message, severity)
 
 
-def _shown(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
-
 
 # --- the same thing twice -------------------------------------------------------------------------------
 
@@ -228,7 +224,7 @@ def _duplicate(doc: Document, loc: FieldPath, first: int, again: int, key: tuple
     elif field in NOT_TEXT:  # a list of ids or choices, e.g. sources
         what = f"'{key[1]}' is listed twice in {field}"
     else:
-        what = f"'{_shown(item if isinstance(item, str) else item['text'])}' is listed twice"
+        what = f"'{shortened(item if isinstance(item, str) else item['text'])}' is listed twice"
     earlier = "earlier on this line" if line == doc.position(where)[0] else f"at line {line}"
     return _at(doc, where, f"{what} (also {earlier}), so the page would show it twice; delete this one")
 
@@ -243,7 +239,7 @@ def insecure_addresses(doc: Document) -> Iterator[Diagnostic]:
         value = doc.data.get(field)
         if isinstance(value, str) and value.strip().lower().startswith("http://"):
             secure = "https://" + value.strip()[len("http://"):]
-            yield _at(doc, (field,), f"'{_shown(value)}' is not a secure address; write it with https://, "
+            yield _at(doc, (field,), f"'{shortened(value)}' is not a secure address; write it with https://, "
                       f"e.g. {secure} (if the site has no https address, cite another copy of the source)")
 
 
@@ -274,7 +270,7 @@ def markup_in_text(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterato
             continue
         found = [(m.start(), m.group().strip(), what) for pattern, what in _MARKUP if (m := pattern.search(text))]
         if found:
-            listed = ", ".join(f"'{_shown(shown, 40)}' ({what})" for _, shown, what in sorted(found))
+            listed = ", ".join(f"'{shortened(shown, 40)}' ({what})" for _, shown, what in sorted(found))
             yield _at(page.doc, loc, f"{listed} {'look' if len(found) > 1 else 'looks'} like Markdown or HTML, which "
                       "the site shows exactly as typed; write plain text (for a list, use a list field or separate "
                       "sentences; for a link, add a source)", Severity.WARNING)
@@ -305,7 +301,7 @@ def long_sentences(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterato
         for count, sentence in long[:1]:
             more = f" ({len(long)} sentences here are)" if len(long) > 1 else ""
             yield _at(page.doc, loc, f"a sentence has {count} words{more}, over the guide's {SENTENCE_WORD_LIMIT}: "
-                      f"'{_shown(sentence, 70)}'; split it in two or cut words", Severity.WARNING)
+                      f"'{shortened(sentence, 70)}'; split it in two or cut words", Severity.WARNING)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -331,7 +327,7 @@ def hard_paragraphs(page: Page, all_text: list[tuple[FieldPath, str]]) -> Iterat
         score = paragraph_smog(unit)
         if score > PARAGRAPH_SMOG_LIMIT:
             yield _at(page.doc, loc, f"this text is hard to read (SMOG {score:.1f}; a paragraph should be "
-                      f"{PARAGRAPH_SMOG_LIMIT:g} or lower, a page 9): '{_shown(unit, 60)}'; use shorter sentences "
+                      f"{PARAGRAPH_SMOG_LIMIT:g} or lower, a page 9): '{shortened(unit, 60)}'; use shorter sentences "
                       "and fewer words of three or more syllables", Severity.WARNING)
 
 
